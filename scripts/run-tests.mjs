@@ -1,0 +1,36 @@
+// Runs every compiled test file (dist/src/**/*.test.js, dist/test/**/*.test.js) with Node's test runner.
+// Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains a substring)
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(dir) {
+  let out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(find(p));
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = [...find('dist/src'), ...find('dist/test')]
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files found (did the build run?)');
+  process.exit(1);
+}
+const child = spawn(
+  process.execPath,
+  ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
+  { stdio: 'inherit' },
+);
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

@@ -1,0 +1,170 @@
+import type { CallRecord, CompleteCall, EndedCall, JsonObject, StartedCall } from '../shared/call-types.js';
+
+/**
+ * The storage interface behind the trace server. Routes validate requests, then call a store;
+ * every implementation (SQLite, ClickHouse) passes the same contract suite (`contract.test-suite.ts`).
+ */
+
+/** One half of a call, or both, as validated by the server. Times are already integer microseconds. */
+export type CallPart =
+  | { kind: 'start'; call: StartedCall; startedAtUs: number }
+  | { kind: 'end'; call: EndedCall; endedAtUs: number; startedAtUs?: number }
+  | { kind: 'complete'; call: CompleteCall; startedAtUs: number; endedAtUs: number };
+
+/** `$expr` operands and operators of the Weave query language. */
+export type QueryOperand =
+  | { $literal: unknown }
+  | { $getField: string }
+  | { $convert: { input: QueryOperand; to: 'int' | 'double' | 'bool' | 'string' } }
+  | QueryOperation;
+
+export type QueryOperation =
+  | { $and: QueryOperand[] }
+  | { $or: QueryOperand[] }
+  | { $not: [QueryOperand] }
+  | { $eq: [QueryOperand, QueryOperand] }
+  | { $gt: [QueryOperand, QueryOperand] }
+  | { $gte: [QueryOperand, QueryOperand] }
+  | { $lt: [QueryOperand, QueryOperand] }
+  | { $lte: [QueryOperand, QueryOperand] }
+  | { $in: [QueryOperand, QueryOperand[]] }
+  | { $contains: { input: QueryOperand; substr: QueryOperand; case_insensitive?: boolean } };
+
+export interface CallsFilter {
+  op_names?: string[];
+  trace_ids?: string[];
+  call_ids?: string[];
+  parent_ids?: string[];
+  trace_roots_only?: boolean;
+  thread_ids?: string[];
+  turn_ids?: string[];
+}
+
+export interface SortBy {
+  /**
+   * A top-level column (`started_at`, `ended_at`, `op_name`, `display_name`, `id`, `trace_id`, `status`,
+   * `latency_ms`, ...) or a dotted path into `inputs`, `output`, `attributes`, `summary`.
+   */
+  field: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface CallsQuery {
+  project_id: string;
+  filter?: CallsFilter;
+  query?: { $expr: QueryOperand };
+  sort_by?: SortBy[];
+  limit?: number;
+  offset?: number;
+  /** Top-level fields to return; `id`, `project_id` and `status` are always returned. */
+  columns?: string[];
+}
+
+export interface FeedbackCreate {
+  project_id: string;
+  /** `weave:///{entity}/{project}/call/{id}` */
+  weave_ref: string;
+  feedback_type: string;
+  payload: JsonObject;
+  creator?: string | null;
+  wb_user_id?: string | null;
+}
+
+export interface FeedbackRecord extends FeedbackCreate {
+  id: string;
+  created_at: string;
+}
+
+export interface FeedbackQuery {
+  project_id: string;
+  /** Same `$expr` language; fields: `id`, `weave_ref`, `feedback_type`, `created_at`, `payload.*`. */
+  query?: { $expr: QueryOperand };
+  sort_by?: SortBy[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface ObjectRecord {
+  project_id: string;
+  object_id: string;
+  digest: string;
+  base_object_class: string | null;
+  val: unknown;
+  created_at: string;
+  version_index: number;
+  is_latest: boolean;
+}
+
+export interface ObjectsQuery {
+  project_id: string;
+  filter?: { object_ids?: string[]; latest_only?: boolean; base_object_classes?: string[] };
+  limit?: number;
+  offset?: number;
+}
+
+export interface ProjectSummary {
+  project_id: string;
+  call_count: number;
+  /** ISO time of the latest start or end seen in the project. */
+  last_activity: string | null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  project_id: string;
+  /** sha256 hex of the key; the key itself is never stored. */
+  key_hash: string;
+  created_at: string;
+}
+
+export interface StoreStats {
+  calls: number;
+  projects: number;
+}
+
+export interface TraceStore {
+  /** `sqlite` or `clickhouse`; reported by `/server_info`. */
+  readonly kind: string;
+
+  /** Writes all parts in one transaction: all or nothing. Idempotent and order-free. */
+  ingest(parts: CallPart[]): Promise<void>;
+  /** Streams matching calls without holding them all in memory. */
+  queryCalls(query: CallsQuery): AsyncIterable<CallRecord>;
+  countCalls(query: Omit<CallsQuery, 'sort_by' | 'offset' | 'columns'>): Promise<number>;
+  readCall(projectId: string, id: string): Promise<CallRecord | null>;
+  /** Deletes the calls and all their descendants; returns how many calls were deleted. */
+  deleteCalls(projectId: string, ids: string[]): Promise<number>;
+  /** `display_name: ''` or null removes the name. Returns false if the call does not exist. */
+  updateCall(projectId: string, id: string, update: { display_name: string | null }): Promise<boolean>;
+
+  createFeedback(feedback: FeedbackCreate): Promise<FeedbackRecord>;
+  queryFeedback(query: FeedbackQuery): Promise<FeedbackRecord[]>;
+
+  /** Content-addressed: the same val gives the same digest; returns the digest. */
+  createObject(obj: {
+    project_id: string;
+    object_id: string;
+    val: unknown;
+    base_object_class?: string | null;
+  }): Promise<string>;
+  /** digest may be `latest` or a version alias `v3`. */
+  readObject(projectId: string, objectId: string, digest: string): Promise<ObjectRecord | null>;
+  queryObjects(query: ObjectsQuery): Promise<ObjectRecord[]>;
+  createTable(projectId: string, rows: unknown[]): Promise<{ digest: string; row_digests: string[] }>;
+  queryTable(
+    projectId: string,
+    digest: string,
+    options?: { limit?: number; offset?: number },
+  ): Promise<{ digest: string; val: unknown }[] | null>;
+  createFile(projectId: string, name: string, content: Buffer): Promise<string>;
+  readFile(projectId: string, digest: string): Promise<Buffer | null>;
+
+  listProjects(): Promise<ProjectSummary[]>;
+  stats(): Promise<StoreStats>;
+
+  createApiKey(projectId: string, keyHash: string): Promise<ApiKeyRecord>;
+  findApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
+  hasApiKeys(): Promise<boolean>;
+
+  close(): Promise<void>;
+}
