@@ -1,0 +1,13 @@
+/** weft: tracing for LLM apps, agents and evaluations. */
+export { init } from './sdk/init.js';
+export type { InitOptions } from './sdk/client-options.js';
+export { WeftClient, type FlushOptions } from './sdk/client.js';
+export { op, type Op, type OpOptions } from './sdk/op.js';
+export { getCurrentCall, withAttributes, withThread } from './sdk/call-context.js';
+export type { CallHandle } from './sdk/running-call.js';
+export type { FlushReport } from './pipeline/batch-worker.js';
+export type { FinishOptions, PipelineStats } from './pipeline/call-pipeline.js';
+export { PIPELINE_DEFAULTS, type PipelineOptions } from './pipeline/pipeline-defaults.js';
+export type { WeftLogger } from './pipeline/rate-limited-logger.js';
+export * from './shared/errors.js';
+export type * from './shared/call-types.js';

@@ -1,0 +1,179 @@
+import { BatchWorker, type FlushReport } from './batch-worker.js';
+import type { EndHalf, StartHalf } from './call-halves.js';
+import { HttpTransport, type TransportStats } from './http-transport.js';
+import { PairingBuffer, type Outgoing } from './pairing-buffer.js';
+import type { PipelineOptions } from './pipeline-defaults.js';
+import { RateLimitedLogger, type WeftLogger } from './rate-limited-logger.js';
+import { SendQueue } from './send-queue.js';
+
+export interface PipelineConfig extends PipelineOptions {
+  /** `entity/project` */
+  projectId: string;
+  serverUrl: string;
+  apiKey: string | undefined;
+  logger: WeftLogger;
+}
+
+export interface PipelineStats extends TransportStats {
+  /** Items the server accepted. */
+  sent: number;
+  /** Items given up on. */
+  failed: number;
+  /** Items dropped because the send queue was full. */
+  dropped: number;
+  /** Starts sent eagerly because the pairing buffer was full. */
+  overflowStarts: number;
+  /** Starts sent because their call ran longer than `autoEagerAfterMs`. */
+  autoEagerStarts: number;
+  queuedItems: number;
+  queuedBytes: number;
+  inFlightItems: number;
+  pendingCalls: number;
+  earlyEnds: number;
+}
+
+export interface FinishOptions {
+  /**
+   * Longest wait for running calls to end so that they still pair.
+   * @default 300_000
+   */
+  pairingTimeoutMs?: number;
+  /**
+   * Longest wait for the queue to drain once pairing is over.
+   * @default 60_000
+   */
+  timeoutMs?: number;
+}
+
+export const FINISH_DEFAULTS = { pairingTimeoutMs: 300_000, timeoutMs: 60_000 } as const;
+export const FLUSH_DEFAULTS = { timeoutMs: 60_000 } as const;
+
+/**
+ * The write pipeline: pairing buffer -> bounded send queue -> one background worker -> transport.
+ * Its public methods never throw into user code.
+ */
+export class CallPipeline {
+  private readonly pairing: PairingBuffer;
+  private readonly queue: SendQueue;
+  private readonly transport: HttpTransport;
+  private readonly worker: BatchWorker;
+  private readonly log: RateLimitedLogger;
+  private autoEagerTimer: NodeJS.Timeout | undefined;
+  private finishing: Promise<FlushReport> | undefined;
+  private counts = { dropped: 0, overflowStarts: 0, autoEagerStarts: 0 };
+
+  constructor(private readonly config: PipelineConfig) {
+    this.log = new RateLimitedLogger(config.logger);
+    this.pairing = new PairingBuffer(config.maxPendingCalls);
+    this.queue = new SendQueue(config.maxQueueItems, config.maxQueueBytes);
+    this.transport = new HttpTransport(config);
+    const [entity = '', project = ''] = config.projectId.split('/');
+    const base = `/v2/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`;
+    this.worker = new BatchWorker(
+      this.queue,
+      this.transport,
+      { complete: `${base}/calls/complete`, start: `${base}/call/start`, end: `${base}/call/end` },
+      config,
+      this.log,
+    );
+  }
+
+  /** Records a call's start. Eager starts are queued at once; others wait for their end. */
+  start(half: StartHalf, eager: boolean): void {
+    if (!eager && this.pairing.isFull()) {
+      this.counts.overflowStarts++;
+      this.log.warn('pairing-full', `pairing buffer full (${this.config.maxPendingCalls} running calls): sending starts eagerly`);
+    }
+    const out = this.pairing.start(half, eager);
+    if (out) this.enqueue(out);
+    else this.armAutoEager();
+  }
+
+  /** Records a call's end: pairs it with its start, or queues it alone if its start was sent. */
+  end(half: EndHalf): void {
+    const out = this.pairing.end(half);
+    if (out) this.enqueue(out);
+  }
+
+  /** Sends what is queued now; never touches calls still running. */
+  flush(timeoutMs: number = FLUSH_DEFAULTS.timeoutMs): Promise<FlushReport> {
+    return this.worker.flush(timeoutMs, () => this.pairing.pendingCount);
+  }
+
+  /**
+   * Waits (bounded) for running calls to end so they pair, sends what is left as separate halves,
+   * drains the queue and stops the worker. Concurrent calls share one finish.
+   */
+  finish(options: FinishOptions = {}): Promise<FlushReport> {
+    this.finishing ??= this.doFinish(options).finally(() => {
+      this.finishing = undefined;
+    });
+    return this.finishing;
+  }
+
+  /** Nothing queued, in flight, or waiting for pairing. */
+  isIdle(): boolean {
+    return this.queue.length === 0 && this.worker.inFlightCount === 0 && this.pairing.isEmpty();
+  }
+
+  stats(): PipelineStats {
+    return {
+      ...this.transport.stats,
+      ...this.worker.counters,
+      ...this.counts,
+      queuedItems: this.queue.length,
+      queuedBytes: this.queue.bytes,
+      inFlightItems: this.worker.inFlightCount,
+      pendingCalls: this.pairing.pendingCount,
+      earlyEnds: this.pairing.earlyEndCount,
+    };
+  }
+
+  private async doFinish(options: FinishOptions): Promise<FlushReport> {
+    const pairingTimeoutMs = options.pairingTimeoutMs ?? FINISH_DEFAULTS.pairingTimeoutMs;
+    if (!this.pairing.isEmpty() && pairingTimeoutMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, pairingTimeoutMs);
+        timer.unref();
+      });
+      await Promise.race([this.pairing.whenEmpty(), deadline]);
+      clearTimeout(timer);
+    }
+    for (const out of this.pairing.takeAll()) this.enqueue(out);
+    this.clearAutoEager();
+    const report = await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs, () => 0);
+    this.worker.stop();
+    return report;
+  }
+
+  private enqueue(out: Outgoing): void {
+    if (!this.queue.push(out.kind, out.json)) {
+      this.counts.dropped++;
+      this.log.warn(
+        'queue-full',
+        `send queue full (${this.queue.length} items, ${this.queue.bytes} bytes): dropped a call record; ` +
+          `${this.counts.dropped} dropped so far`,
+      );
+      return;
+    }
+    this.worker.notify();
+  }
+
+  private armAutoEager(delay = this.config.autoEagerAfterMs): void {
+    if (this.config.autoEagerAfterMs <= 0 || this.autoEagerTimer) return;
+    this.autoEagerTimer = setTimeout(() => {
+      this.autoEagerTimer = undefined;
+      const { out, nextDueIn } = this.pairing.takeOlderThan(this.config.autoEagerAfterMs);
+      this.counts.autoEagerStarts += out.length;
+      for (const o of out) this.enqueue(o);
+      if (nextDueIn !== undefined) this.armAutoEager(nextDueIn);
+    }, delay);
+    this.autoEagerTimer.unref();
+  }
+
+  private clearAutoEager(): void {
+    if (this.autoEagerTimer) clearTimeout(this.autoEagerTimer);
+    this.autoEagerTimer = undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCb, constants as zlibConstants } from 'node:zlib';
+import { TransportError } from '../shared/errors.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+
+const gzip = promisify(gzipCb);
+
+export interface TransportOptions {
+  serverUrl: string;
+  apiKey: string | undefined;
+  gzipThresholdBytes: number;
+  requestTimeoutMs: number;
+  retryDeadlineMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** The outcome of one logical send (after retries). */
+export type SendOutcome =
+  | { ok: true; attempts: number }
+  | { ok: false; status: number; message: string; attempts: number; tooLarge: boolean };
+
+export interface TransportStats {
+  requests: number;
+  retries: number;
+  /** Bytes put on the wire (after compression). */
+  bytesSent: number;
+  /** Bytes of JSON before compression. */
+  bytesRaw: number;
+}
+
+/**
+ * Posts JSON bodies to the trace server: gzip above a threshold, a timeout per request, retries with
+ * exponential backoff and full jitter on network errors, 408, 425, 429 (honouring Retry-After) and 5xx,
+ * within a total deadline. A 413 is returned at once (the caller splits the batch).
+ */
+export class HttpTransport {
+  readonly stats: TransportStats = { requests: 0, retries: 0, bytesSent: 0, bytesRaw: 0 };
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: TransportOptions) {
+    this.base = options.serverUrl.replace(/\/+$/, '');
+    this.headers = { 'content-type': 'application/json' };
+    if (options.apiKey) this.headers.authorization = `Bearer ${options.apiKey}`;
+  }
+
+  async post(path: string, json: string): Promise<SendOutcome> {
+    const raw = Buffer.from(json);
+    let body: Buffer = raw;
+    const headers = { ...this.headers };
+    if (raw.length > this.options.gzipThresholdBytes) {
+      body = await gzip(raw, { level: zlibConstants.Z_BEST_SPEED });
+      headers['content-encoding'] = 'gzip';
+    }
+    const deadline = Date.now() + this.options.retryDeadlineMs;
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.once(path, body, headers);
+      if (attempt === 0) this.stats.bytesRaw += raw.length;
+      if (result === undefined) return { ok: true, attempts: attempt + 1 };
+      const retryable = isRetryableStatus(result.status);
+      const delay = backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs, result.retryAfterMs);
+      if (!retryable || Date.now() + delay > deadline) {
+        return {
+          ok: false,
+          status: result.status,
+          message: result.message,
+          attempts: attempt + 1,
+          tooLarge: result.status === 413,
+        };
+      }
+      this.stats.retries++;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** One attempt: undefined on success, else what went wrong. */
+  private async once(path: string, body: Buffer, headers: Record<string, string>): Promise<TransportError | undefined> {
+    this.stats.requests++;
+    this.stats.bytesSent += body.length;
+    try {
+      const res = await fetch(this.base + path, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      if (res.ok) {
+        await res.arrayBuffer(); // drain so the connection is reused
+        return undefined;
+      }
+      const text = await res.text().catch(() => '');
+      return new TransportError(`POST ${path} answered ${res.status}: ${text.slice(0, 500)}`, {
+        status: res.status,
+        retryable: isRetryableStatus(res.status),
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      });
+    } catch (err) {
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return new TransportError(`POST ${path} failed: ${reason}`, { status: 0, retryable: true, cause: err });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/** Options of the write pipeline (batching, bounds, retries). All are optional in `init()`. */
+export interface PipelineOptions {
+  /**
+   * A batch of complete calls is sent once it holds this many calls.
+   * @default 1000
+   */
+  maxBatchSize: number;
+  /**
+   * A batch is sent once its JSON reaches this many bytes (approximate: string length).
+   * @default 10 MiB
+   */
+  maxBatchBytes: number;
+  /**
+   * Longest time a queued item waits before it is sent, counted from when it entered an empty queue.
+   * A max-latency timer, not a debounce: a steady trickle of calls still goes out every interval.
+   * 1 s keeps calls visible in the UI about a second after they end while costing at most one
+   * request per second at low rates; under load, batches fill to `maxBatchSize` long before.
+   * @default 1000
+   */
+  batchIntervalMs: number;
+  /**
+   * Most items (complete calls, starts, ends) held in the send queue; past it new items are dropped,
+   * counted and reported once per interval.
+   * @default 100_000
+   */
+  maxQueueItems: number;
+  /**
+   * Most bytes held in the send queue.
+   * @default 64 MiB
+   */
+  maxQueueBytes: number;
+  /**
+   * Most running calls whose start waits in the pairing buffer. Past it a new call's start is sent at
+   * once (as an eager start) instead of being held, so memory stays bounded and nothing is lost.
+   * @default 100_000
+   */
+  maxPendingCalls: number;
+  /**
+   * A non-eager call still running after this long has its start sent so it is visible while it
+   * runs; its end then goes to `call/end`. 0 disables.
+   * @default 10_000
+   */
+  autoEagerAfterMs: number;
+  /**
+   * Request bodies larger than this are gzip-compressed.
+   * @default 4096
+   */
+  gzipThresholdBytes: number;
+  /**
+   * Requests in flight at once.
+   * @default 4
+   */
+  maxConcurrentRequests: number;
+  /**
+   * Timeout of one HTTP request.
+   * @default 30_000
+   */
+  requestTimeoutMs: number;
+  /**
+   * Total time a batch may spend being retried before it is given up on (and counted as failed).
+   * @default 60_000
+   */
+  retryDeadlineMs: number;
+  /**
+   * First retry delay; doubles per attempt, with full jitter.
+   * @default 200
+   */
+  retryBaseMs: number;
+  /**
+   * Longest delay between two attempts, also the cap on a server's `Retry-After`.
+   * @default 10_000
+   */
+  retryMaxMs: number;
+}
+
+export const PIPELINE_DEFAULTS: Readonly<PipelineOptions> = Object.freeze({
+  maxBatchSize: 1000,
+  maxBatchBytes: 10 * 1024 * 1024,
+  batchIntervalMs: 1000,
+  maxQueueItems: 100_000,
+  maxQueueBytes: 64 * 1024 * 1024,
+  maxPendingCalls: 100_000,
+  autoEagerAfterMs: 10_000,
+  gzipThresholdBytes: 4096,
+  maxConcurrentRequests: 4,
+  requestTimeoutMs: 30_000,
+  retryDeadlineMs: 60_000,
+  retryBaseMs: 200,
+  retryMaxMs: 10_000,
+});

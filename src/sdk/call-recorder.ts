@@ -1,0 +1,139 @@
+import type { CallSummary, JsonObject } from '../shared/call-types.js';
+import { microsToIso, nowMicros } from '../shared/time.js';
+import type { CallPipeline } from '../pipeline/call-pipeline.js';
+import type { RateLimitedLogger } from '../pipeline/rate-limited-logger.js';
+import type { TraceFrame } from './call-context.js';
+import { RunningCall } from './running-call.js';
+import type { ParamNames } from './param-names.js';
+import { toJsonSafe, type SerializeLimits } from './serialize.js';
+import { uuidv7 } from './uuid-v7.js';
+
+/** What an op knows about itself, fixed when `op()` wraps the function. */
+export interface OpMeta {
+  name: string;
+  eager: boolean;
+  params: ParamNames;
+  callDisplayName: string | ((inputs: Record<string, unknown>) => string) | undefined;
+  postprocessInputs: ((inputs: Record<string, unknown>) => Record<string, unknown>) | undefined;
+  postprocessOutput: ((output: unknown) => unknown) | undefined;
+}
+
+/**
+ * Turns a call's start and end into the two serialized halves the pipeline pairs. Each value is made
+ * JSON-safe and stringified exactly once, here.
+ */
+export class CallRecorder {
+  constructor(
+    private readonly projectId: string,
+    private readonly pipeline: CallPipeline,
+    private readonly limits: SerializeLimits,
+    private readonly log: RateLimitedLogger,
+  ) {}
+
+  begin(meta: OpMeta, args: readonly unknown[], outer: TraceFrame | undefined): RunningCall {
+    const parent = outer?.call;
+    const id = uuidv7();
+    const threadId = outer?.threadId;
+    const turnId = threadId === undefined ? undefined : parent?.threadId === threadId ? parent.turnId : id;
+    const startedAt = microsToIso(nowMicros());
+    const call = new RunningCall(id, parent ? parent.traceId : uuidv7(), parent, meta.name, startedAt, threadId, turnId);
+
+    let inputs = keyInputs(meta.params, args);
+    if (meta.postprocessInputs) inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
+    const displayName =
+      typeof meta.callDisplayName === 'function'
+        ? this.guard('callDisplayName', () => String((meta.callDisplayName as (i: object) => unknown)(inputs)), undefined)
+        : meta.callDisplayName;
+
+    const record = {
+      project_id: this.projectId,
+      id,
+      trace_id: call.traceId,
+      parent_id: call.parentId,
+      op_name: meta.name,
+      display_name: displayName ?? null,
+      thread_id: threadId ?? null,
+      turn_id: turnId ?? null,
+      started_at: startedAt,
+      attributes: outer?.attributes ?? {},
+      inputs: toJsonSafe(inputs, this.limits),
+    };
+    this.pipeline.start({ id, traceId: call.traceId, startedAt, json: JSON.stringify(record) }, meta.eager);
+    return call;
+  }
+
+  end(meta: OpMeta, call: RunningCall, output: unknown, error?: { thrown: unknown }): void {
+    if (call.ended) return;
+    call.ended = true;
+    if (error) call.statusCounts.error++;
+    else call.statusCounts.success++;
+    if (!error) this.detectUsage(output, call);
+    const summary: CallSummary = { status_counts: { ...call.statusCounts } };
+    if (call.usage) summary.usage = call.usage;
+    call.parent?.absorbChild(call);
+
+    let out: unknown = null;
+    if (!error) {
+      const post = meta.postprocessOutput;
+      out = toJsonSafe(post ? this.guard('postprocessOutput', () => post(output), output) : output, this.limits);
+    }
+    const record: JsonObject = {
+      ended_at: microsToIso(nowMicros()),
+      exception: error ? describeException(error.thrown) : null,
+      output: out,
+      summary,
+    };
+    this.pipeline.end({
+      projectId: this.projectId,
+      id: call.id,
+      traceId: call.traceId,
+      startedAt: call.startedAt,
+      json: JSON.stringify(record),
+    });
+  }
+
+  /** OpenAI-style results (`{ model, usage: {...} }`) report their token usage. */
+  private detectUsage(output: unknown, call: RunningCall): void {
+    if (output === null || typeof output !== 'object') return;
+    try {
+      const o = output as { model?: unknown; usage?: unknown };
+      if (typeof o.model === 'string' && o.usage !== null && typeof o.usage === 'object') {
+        call.addUsage(o.model, o.usage as Record<string, number>);
+      }
+    } catch {
+      // a throwing getter or Proxy: no usage
+    }
+  }
+
+  private guard<T>(what: string, fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (err) {
+      this.log.warn(`hook-${what}`, `${what} threw (${String(err)}); recorded the value unchanged`);
+      return fallback;
+    }
+  }
+}
+
+/** The recorded `exception` string: the stack when there is one (it starts with name and message). */
+export function describeException(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) {
+      const head = `${thrown.name}: ${thrown.message}`;
+      return typeof thrown.stack === 'string' && thrown.stack.includes(thrown.message) ? thrown.stack : head;
+    }
+    return typeof thrown === 'string' ? thrown : JSON.stringify(toJsonSafe(thrown));
+  } catch {
+    return 'Unserializable exception';
+  }
+}
+
+/** Arguments keyed by parameter name; a rest parameter gathers the remaining arguments. */
+function keyInputs(params: ParamNames, args: readonly unknown[]): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  const { names, rest } = params;
+  const fixed = rest ? names.length - 1 : args.length;
+  for (let i = 0; i < args.length && i < fixed; i++) inputs[names[i] ?? `arg${i}`] = args[i];
+  if (rest && args.length > fixed) inputs[names[fixed]!] = args.slice(fixed);
+  return inputs;
+}

@@ -1,0 +1,82 @@
+import { InvalidOptionError } from '../shared/errors.js';
+import { resolvePipelineOptions } from '../pipeline/pipeline-options.js';
+import type { PipelineOptions } from '../pipeline/pipeline-defaults.js';
+import { consoleLogger, type WeftLogger } from '../pipeline/rate-limited-logger.js';
+import { SERIALIZE_DEFAULTS, validateSerializeLimits, type SerializeLimits } from './serialize.js';
+import { readSdkEnv } from './sdk-env.js';
+
+/** Options of `init()`. Every field is optional when the environment supplies it. */
+export interface InitOptions extends Partial<PipelineOptions> {
+  /** `entity/project`. Env: `WEFT_PROJECT`. Required. */
+  project?: string;
+  /** Env: `WEFT_SERVER_URL`. @default 'http://127.0.0.1:6345' */
+  serverUrl?: string;
+  /** Sent as `Authorization: Bearer`. Env: `WEFT_API_KEY`. */
+  apiKey?: string;
+  /** Truncation limits for recorded inputs and outputs. */
+  serialize?: Partial<SerializeLimits>;
+  /** Most items of a generator op's output kept as its recorded output. @default 1000 */
+  maxIteratorItems?: number;
+  /** Where warnings go. @default console.warn with a `[weft]` prefix */
+  logger?: WeftLogger;
+}
+
+export const CLIENT_DEFAULTS = {
+  /** Where a local `weft serve` listens. */
+  serverUrl: 'http://127.0.0.1:6345',
+  /** Items of a generator's output recorded. */
+  maxIteratorItems: 1000,
+} as const;
+
+export interface ResolvedClientOptions extends PipelineOptions {
+  project: string;
+  serverUrl: string;
+  apiKey: string | undefined;
+  serialize: SerializeLimits;
+  maxIteratorItems: number;
+  logger: WeftLogger;
+}
+
+const PROJECT_RE = /^[^/\s]+\/[^/\s]+$/;
+
+/** Options over environment over defaults; throws InvalidOptionError naming the option and value. */
+export function resolveClientOptions(options: InitOptions): ResolvedClientOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
+  const env = readSdkEnv();
+  const project = options.project ?? env.project;
+  if (typeof project !== 'string' || !PROJECT_RE.test(project)) {
+    throw new InvalidOptionError('project', project, "'entity/project' (or set WEFT_PROJECT)");
+  }
+  const serverUrl = options.serverUrl ?? env.serverUrl ?? CLIENT_DEFAULTS.serverUrl;
+  if (typeof serverUrl !== 'string' || !isHttpUrl(serverUrl)) {
+    throw new InvalidOptionError('serverUrl', serverUrl, 'an http:// or https:// URL');
+  }
+  const apiKey = options.apiKey ?? env.apiKey;
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) {
+    throw new InvalidOptionError('apiKey', apiKey, 'a non-empty string');
+  }
+  const maxIteratorItems = options.maxIteratorItems ?? CLIENT_DEFAULTS.maxIteratorItems;
+  if (!Number.isSafeInteger(maxIteratorItems) || maxIteratorItems < 0) {
+    throw new InvalidOptionError('maxIteratorItems', maxIteratorItems, 'an integer >= 0');
+  }
+  const logger = options.logger ?? consoleLogger;
+  if (typeof logger?.warn !== 'function') throw new InvalidOptionError('logger', logger, 'an object with warn()');
+  return {
+    ...resolvePipelineOptions(options),
+    project,
+    serverUrl,
+    apiKey,
+    serialize: { ...SERIALIZE_DEFAULTS, ...validateSerializeLimits(options.serialize ?? {}) },
+    maxIteratorItems,
+    logger,
+  };
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

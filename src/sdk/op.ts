@@ -1,0 +1,136 @@
+import { traceContext, type TraceFrame } from './call-context.js';
+import type { OpMeta } from './call-recorder.js';
+import { activeClient } from './client-registry.js';
+import { paramNames } from './param-names.js';
+import type { RunningCall } from './running-call.js';
+import { traceAsyncIterator, traceSyncIterator } from './traced-iterators.js';
+
+export interface OpOptions<I extends Record<string, unknown> = Record<string, unknown>> {
+  /** The op name recorded on each call. @default the function's name, or `anonymous` */
+  name?: string;
+  /** Send the call's start at once, so it shows as running (evaluations, agent loops). @default false */
+  eagerCallStart?: boolean;
+  /** A display name for each call, or a function of the call's inputs that returns one. */
+  callDisplayName?: string | ((inputs: I) => string);
+  /** Transforms the inputs (keyed by parameter name) before they are recorded, e.g. to redact. */
+  postprocessInputs?: (inputs: I) => Record<string, unknown>;
+  /** Transforms the output before it is recorded. It never changes what the caller receives. */
+  postprocessOutput?: (output: unknown) => unknown;
+}
+
+/** A traced function: the same signature and nature as the wrapped one, plus its op name. */
+export type Op<F> = F & { readonly opName: string };
+
+const GENERATOR = Object.getPrototypeOf(function* () {}).constructor as unknown;
+const ASYNC_GENERATOR = Object.getPrototypeOf(async function* () {}).constructor as unknown;
+const NATIVE_ASYNC = Object.getPrototypeOf(async function () {}).constructor as unknown;
+
+/**
+ * Wraps `fn` so every call is recorded. A sync function stays sync, an async one resolves to the same
+ * value, generators yield the same items; `this` and thrown exceptions pass through unchanged.
+ * Works before `init()` too (calls then run untraced).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions = {}): Op<F> {
+  if (typeof fn !== 'function') throw new TypeError(`op() expects a function, got ${typeof fn}`);
+  const meta: OpMeta = {
+    name: options.name ?? (fn.name || 'anonymous'),
+    eager: options.eagerCallStart === true,
+    params: paramNames(fn),
+    callDisplayName: options.callDisplayName as OpMeta['callDisplayName'],
+    postprocessInputs: options.postprocessInputs as OpMeta['postprocessInputs'],
+    postprocessOutput: options.postprocessOutput,
+  };
+  const ctor = (fn as { constructor?: unknown }).constructor;
+  const kind = ctor === GENERATOR ? 'gen' : ctor === ASYNC_GENERATOR ? 'asyncgen' : ctor === NATIVE_ASYNC ? 'async' : 'plain';
+
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    const client = activeClient();
+    if (!client) return fn.apply(this, args);
+    const outer = traceContext.getStore();
+    let call: RunningCall;
+    try {
+      call = client.recorder.begin(meta, args, outer);
+    } catch (err) {
+      client.reportInternalError(err);
+      return fn.apply(this, args);
+    }
+    const frame: TraceFrame = { call, attributes: outer?.attributes, threadId: outer?.threadId };
+    const recorder = client.recorder;
+    const end = (output: unknown, error?: { thrown: unknown }): void => {
+      try {
+        recorder.end(meta, call, output, error);
+      } catch (err) {
+        client.reportInternalError(err);
+      }
+    };
+
+    let result: unknown;
+    try {
+      result = traceContext.run(frame, () => fn.apply(this, args));
+    } catch (thrown) {
+      end(undefined, { thrown });
+      throw thrown;
+    }
+    if (kind === 'gen' && isIterator(result)) {
+      return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) => end(items, e));
+    }
+    if (kind === 'asyncgen' && isIterator(result)) {
+      return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) => end(items, e));
+    }
+    if ((kind === 'async' && result instanceof Promise) || isPlainPromise(result)) {
+      // A derived promise keeps unhandled rejections unhandled, as without tracing.
+      return result.then(
+        (value: unknown) => {
+          end(value);
+          return value;
+        },
+        (thrown: unknown) => {
+          end(undefined, { thrown });
+          throw thrown;
+        },
+      );
+    }
+    if (isThenable(result)) {
+      // A Promise subclass or custom thenable (e.g. an SDK's APIPromise with extra methods) is
+      // returned as is, so its methods stay; the call ends when it settles.
+      try {
+        result.then(
+          (value: unknown) => end(value),
+          (thrown: unknown) => end(undefined, { thrown }),
+        );
+      } catch (thrown) {
+        end(undefined, { thrown });
+      }
+      return result;
+    }
+    end(result);
+    return result;
+  };
+  try {
+    Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
+    Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
+    Object.defineProperty(traced, 'opName', { value: meta.name, enumerable: true });
+  } catch {
+    // non-configurable properties: keep the wrapper's own
+  }
+  return traced as unknown as Op<F>;
+}
+
+/** A native Promise with nothing of its own that a caller could miss on a derived promise. */
+function isPlainPromise(v: unknown): v is Promise<unknown> {
+  return v instanceof Promise && Object.getPrototypeOf(v) === Promise.prototype && Object.keys(v).length === 0;
+}
+
+function isIterator(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function';
+}
+
+function isThenable(v: unknown): v is { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown } {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+  try {
+    return typeof (v as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
+}
