@@ -153,7 +153,11 @@ export class BatchWorker {
     if (first.kind === 'complete') {
       let bytes = first.json.length;
       for (let next = this.queue.peek(); next && next.kind === 'complete'; next = this.queue.peek()) {
-        if (items.length >= this.options.maxBatchSize || bytes + next.json.length > this.options.maxBatchBytes) break;
+        if (
+          items.length >= this.options.maxBatchSize ||
+          bytes + next.json.length > this.options.maxBatchBytes
+        )
+          break;
         bytes += next.json.length;
         items.push(this.queue.shift()!);
       }

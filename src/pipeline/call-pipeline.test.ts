@@ -21,7 +21,12 @@ describe('flush()', () => {
 
   test('with an open eager root and 1 000 finished children returns quickly and sends only what finished', async () => {
     // A long batch interval: only flush() can send.
-    const client = await init({ project: 'acme/flush', serverUrl: r.url, batchIntervalMs: 600_000, logger: quiet });
+    const client = await init({
+      project: 'acme/flush',
+      serverUrl: r.url,
+      batchIntervalMs: 600_000,
+      logger: quiet,
+    });
     const child = op(async function child(i: number) {
       return i * 2;
     });
@@ -72,7 +77,12 @@ describe('flush()', () => {
 
   test('with an open non-eager call does not send or split it', async () => {
     r.completes.length = r.starts.length = r.ends.length = 0;
-    const client = await init({ project: 'acme/flush2', serverUrl: r.url, batchIntervalMs: 600_000, logger: quiet });
+    const client = await init({
+      project: 'acme/flush2',
+      serverUrl: r.url,
+      batchIntervalMs: 600_000,
+      logger: quiet,
+    });
     const gate = deferred();
     const started = deferred();
     const leaf = op(function leaf() {
@@ -109,7 +119,12 @@ describe('flush()', () => {
   });
 
   test('concurrent flushes share one request', async () => {
-    const client = await init({ project: 'acme/share', serverUrl: r.url, batchIntervalMs: 600_000, logger: quiet });
+    const client = await init({
+      project: 'acme/share',
+      serverUrl: r.url,
+      batchIntervalMs: 600_000,
+      logger: quiet,
+    });
     const f = op((x: number) => x);
     for (let i = 0; i < 10; i++) f(i);
     const before = r.requests.length;
@@ -187,10 +202,30 @@ describe('pairing', () => {
   after(() => r.close());
 
   test('an end that arrives before its start is held and pairs when the start comes', async () => {
-    const p = new CallPipeline({ ...PIPELINE_DEFAULTS, projectId: 'acme/p', serverUrl: r.url, apiKey: undefined, logger: quiet });
-    p.end({ projectId: 'acme/p', id: 'c1', traceId: 't1', startedAt: '2026-01-01T00:00:00.000000Z', json: '{"ended_at":"2026-01-01T00:00:01.000000Z","output":1}' });
+    const p = new CallPipeline({
+      ...PIPELINE_DEFAULTS,
+      projectId: 'acme/p',
+      serverUrl: r.url,
+      apiKey: undefined,
+      logger: quiet,
+    });
+    p.end({
+      projectId: 'acme/p',
+      id: 'c1',
+      traceId: 't1',
+      startedAt: '2026-01-01T00:00:00.000000Z',
+      json: '{"ended_at":"2026-01-01T00:00:01.000000Z","output":1}',
+    });
     assert.equal(p.stats().earlyEnds, 1);
-    p.start({ id: 'c1', traceId: 't1', startedAt: '2026-01-01T00:00:00.000000Z', json: '{"project_id":"acme/p","id":"c1","trace_id":"t1","op_name":"x","started_at":"2026-01-01T00:00:00.000000Z"}' }, false);
+    p.start(
+      {
+        id: 'c1',
+        traceId: 't1',
+        startedAt: '2026-01-01T00:00:00.000000Z',
+        json: '{"project_id":"acme/p","id":"c1","trace_id":"t1","op_name":"x","started_at":"2026-01-01T00:00:00.000000Z"}',
+      },
+      false,
+    );
     await p.flush();
     assert.equal(r.completes.length, 1);
     assert.deepEqual(r.completes[0], {
@@ -207,7 +242,13 @@ describe('pairing', () => {
 
   test('auto-eager: a call open longer than autoEagerAfterMs is sent as a start, its end via call/end', async () => {
     r.completes.length = r.starts.length = r.ends.length = 0;
-    const client = await init({ project: 'acme/auto', serverUrl: r.url, autoEagerAfterMs: 50, batchIntervalMs: 10, logger: quiet });
+    const client = await init({
+      project: 'acme/auto',
+      serverUrl: r.url,
+      autoEagerAfterMs: 50,
+      batchIntervalMs: 10,
+      logger: quiet,
+    });
     const gate = deferred();
     const agent = op(async function agentLoop() {
       await gate.promise;
@@ -248,7 +289,13 @@ describe('sending', () => {
   after(() => r.close());
 
   test('one request per maxBatchSize calls, gzip above the threshold', async () => {
-    const client = await init({ project: 'acme/batch', serverUrl: r.url, maxBatchSize: 100, batchIntervalMs: 600_000, logger: quiet });
+    const client = await init({
+      project: 'acme/batch',
+      serverUrl: r.url,
+      maxBatchSize: 100,
+      batchIntervalMs: 600_000,
+      logger: quiet,
+    });
     const f = op((s: string) => s.length);
     const before = r.requests.length;
     for (let i = 0; i < 1000; i++) f('x'.repeat(50));
@@ -260,7 +307,12 @@ describe('sending', () => {
   });
 
   test('the batch timer sends without a flush (max latency, not a debounce)', async () => {
-    const client = await init({ project: 'acme/timer', serverUrl: r.url, batchIntervalMs: 100, logger: quiet });
+    const client = await init({
+      project: 'acme/timer',
+      serverUrl: r.url,
+      batchIntervalMs: 100,
+      logger: quiet,
+    });
     const f = op((x: number) => x);
     const n = r.completes.length;
     f(1);
@@ -269,7 +321,13 @@ describe('sending', () => {
   });
 
   test('retries 503 with Retry-After, and splits a batch on 413', async () => {
-    const client = await init({ project: 'acme/retry', serverUrl: r.url, batchIntervalMs: 600_000, retryBaseMs: 5, logger: quiet });
+    const client = await init({
+      project: 'acme/retry',
+      serverUrl: r.url,
+      batchIntervalMs: 600_000,
+      retryBaseMs: 5,
+      logger: quiet,
+    });
     const f = op((x: number) => x);
     const n = r.completes.length;
     r.script = [{ status: 503, headers: { 'retry-after': '0' } }, { status: 413 }];
@@ -283,7 +341,12 @@ describe('sending', () => {
 
   test('a 400 is not retried, is counted as failed, and flush() still resolves', async () => {
     const warnings: string[] = [];
-    const client = await init({ project: 'acme/bad', serverUrl: r.url, batchIntervalMs: 600_000, logger: { warn: (m) => warnings.push(m) } });
+    const client = await init({
+      project: 'acme/bad',
+      serverUrl: r.url,
+      batchIntervalMs: 600_000,
+      logger: { warn: (m) => warnings.push(m) },
+    });
     const f = op((x: number) => x);
     r.script = [{ status: 400, body: '{"error":"bad"}' }];
     f(1);
@@ -295,7 +358,13 @@ describe('sending', () => {
   });
 
   test('an unreachable server never throws into user code', async () => {
-    const client = await init({ project: 'acme/down', serverUrl: 'http://127.0.0.1:9', retryDeadlineMs: 50, retryBaseMs: 5, logger: quiet });
+    const client = await init({
+      project: 'acme/down',
+      serverUrl: 'http://127.0.0.1:9',
+      retryDeadlineMs: 50,
+      retryBaseMs: 5,
+      logger: quiet,
+    });
     const f = op((x: number) => x + 1);
     assert.equal(f(1), 2);
     const report = await client.flush({ timeoutMs: 5000 });

@@ -82,7 +82,10 @@ export class CallPipeline {
   start(half: StartHalf, eager: boolean): void {
     if (!eager && this.pairing.isFull()) {
       this.counts.overflowStarts++;
-      this.log.warn('pairing-full', `pairing buffer full (${this.config.maxPendingCalls} running calls): sending starts eagerly`);
+      this.log.warn(
+        'pairing-full',
+        `pairing buffer full (${this.config.maxPendingCalls} running calls): sending starts eagerly`,
+      );
     }
     const out = this.pairing.start(half, eager);
     if (out) this.enqueue(out);

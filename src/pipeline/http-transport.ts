@@ -59,7 +59,12 @@ export class HttpTransport {
       if (attempt === 0) this.stats.bytesRaw += raw.length;
       if (result === undefined) return { ok: true, attempts: attempt + 1 };
       const retryable = isRetryableStatus(result.status);
-      const delay = backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs, result.retryAfterMs);
+      const delay = backoffDelay(
+        attempt,
+        this.options.retryBaseMs,
+        this.options.retryMaxMs,
+        result.retryAfterMs,
+      );
       if (!retryable || Date.now() + delay > deadline) {
         return {
           ok: false,
@@ -75,7 +80,11 @@ export class HttpTransport {
   }
 
   /** One attempt: undefined on success, else what went wrong. */
-  private async once(path: string, body: Buffer, headers: Record<string, string>): Promise<TransportError | undefined> {
+  private async once(
+    path: string,
+    body: Buffer,
+    headers: Record<string, string>,
+  ): Promise<TransportError | undefined> {
     this.stats.requests++;
     this.stats.bytesSent += body.length;
     try {

@@ -127,13 +127,21 @@ before(async () => (r = await new Receiver().start()));
 after(() => r.close());
 
 test('random op trees reach the server as exactly one record per call with correct ids', async () => {
-  const client = await init({ project: 'acme/prop', serverUrl: r.url, maxBatchSize: 50, batchIntervalMs: 5, logger: { warn: () => {} } });
+  const client = await init({
+    project: 'acme/prop',
+    serverUrl: r.url,
+    maxBatchSize: 50,
+    batchIntervalMs: 5,
+    logger: { warn: () => {} },
+  });
   let total = 0;
   for (let seed = 1; seed <= 40; seed++) {
     const rand = mulberry32(seed);
     nodes = new Map();
     r.completes.length = r.starts.length = r.ends.length = 0;
-    const roots = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, i) => makeTree(rand, nodes, `s${seed}t${i}`));
+    const roots = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, i) =>
+      makeTree(rand, nodes, `s${seed}t${i}`),
+    );
     await Promise.all(roots.map(runAny));
     const report = await client.flush();
     assert.equal(report.failed, 0);

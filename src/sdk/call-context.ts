@@ -31,7 +31,10 @@ export function withAttributes<T>(attributes: Record<string, unknown>, fn: () =>
   let safe: JsonObject;
   try {
     const converted = toJsonSafe(attributes);
-    safe = converted !== null && typeof converted === 'object' && !Array.isArray(converted) ? (converted as JsonObject) : {};
+    safe =
+      converted !== null && typeof converted === 'object' && !Array.isArray(converted)
+        ? (converted as JsonObject)
+        : {};
   } catch {
     safe = {};
   }
@@ -45,5 +48,8 @@ export function withAttributes<T>(attributes: Record<string, unknown>, fn: () =>
  */
 export function withThread<T>(threadId: string, fn: () => T): T {
   const outer = traceContext.getStore();
-  return traceContext.run({ call: outer?.call, attributes: outer?.attributes, threadId: String(threadId) }, fn);
+  return traceContext.run(
+    { call: outer?.call, attributes: outer?.attributes, threadId: String(threadId) },
+    fn,
+  );
 }

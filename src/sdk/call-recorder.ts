@@ -36,13 +36,26 @@ export class CallRecorder {
     const threadId = outer?.threadId;
     const turnId = threadId === undefined ? undefined : parent?.threadId === threadId ? parent.turnId : id;
     const startedAt = microsToIso(nowMicros());
-    const call = new RunningCall(id, parent ? parent.traceId : uuidv7(), parent, meta.name, startedAt, threadId, turnId);
+    const call = new RunningCall(
+      id,
+      parent ? parent.traceId : uuidv7(),
+      parent,
+      meta.name,
+      startedAt,
+      threadId,
+      turnId,
+    );
 
     let inputs = keyInputs(meta.params, args);
-    if (meta.postprocessInputs) inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
+    if (meta.postprocessInputs)
+      inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
     const displayName =
       typeof meta.callDisplayName === 'function'
-        ? this.guard('callDisplayName', () => String((meta.callDisplayName as (i: object) => unknown)(inputs)), undefined)
+        ? this.guard(
+            'callDisplayName',
+            () => String((meta.callDisplayName as (i: object) => unknown)(inputs)),
+            undefined,
+          )
         : meta.callDisplayName;
 
     const record = {
@@ -75,7 +88,10 @@ export class CallRecorder {
     let out: unknown = null;
     if (!error) {
       const post = meta.postprocessOutput;
-      out = toJsonSafe(post ? this.guard('postprocessOutput', () => post(output), output) : output, this.limits);
+      out = toJsonSafe(
+        post ? this.guard('postprocessOutput', () => post(output), output) : output,
+        this.limits,
+      );
     }
     const record: JsonObject = {
       ended_at: microsToIso(nowMicros()),

@@ -41,7 +41,8 @@ const PROJECT_RE = /^[^/\s]+\/[^/\s]+$/;
 
 /** Options over environment over defaults; throws InvalidOptionError naming the option and value. */
 export function resolveClientOptions(options: InitOptions): ResolvedClientOptions {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidOptionError('options', options, 'an object');
   const env = readSdkEnv();
   const project = options.project ?? env.project;
   if (typeof project !== 'string' || !PROJECT_RE.test(project)) {
@@ -60,7 +61,8 @@ export function resolveClientOptions(options: InitOptions): ResolvedClientOption
     throw new InvalidOptionError('maxIteratorItems', maxIteratorItems, 'an integer >= 0');
   }
   const logger = options.logger ?? consoleLogger;
-  if (typeof logger?.warn !== 'function') throw new InvalidOptionError('logger', logger, 'an object with warn()');
+  if (typeof logger?.warn !== 'function')
+    throw new InvalidOptionError('logger', logger, 'an object with warn()');
   return {
     ...resolvePipelineOptions(options),
     project,

@@ -73,7 +73,10 @@ describe('op() keeps the nature of the wrapped function', () => {
     const f = op(function f() {
       throw thrown;
     });
-    assert.throws(() => f(), (e) => e === thrown);
+    assert.throws(
+      () => f(),
+      (e) => e === thrown,
+    );
     assert.equal(byName(await sent(), 'f').exception, '{"weird":true}');
   });
 
@@ -148,7 +151,10 @@ describe('op() keeps the nature of the wrapped function', () => {
     assert.match(String(s.exception), /boom/);
     const children = calls.filter((c) => c.op_name === 'child');
     assert.equal(children.length, 2);
-    assert.ok(children.every((c) => c.parent_id === s.id), 'ops called inside a generator nest under it');
+    assert.ok(
+      children.every((c) => c.parent_id === s.id),
+      'ops called inside a generator nest under it',
+    );
     assert.deepEqual(s.summary, { status_counts: { success: 2, error: 1 } });
   });
 

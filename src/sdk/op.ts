@@ -42,7 +42,14 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
     postprocessOutput: options.postprocessOutput,
   };
   const ctor = (fn as { constructor?: unknown }).constructor;
-  const kind = ctor === GENERATOR ? 'gen' : ctor === ASYNC_GENERATOR ? 'asyncgen' : ctor === NATIVE_ASYNC ? 'async' : 'plain';
+  const kind =
+    ctor === GENERATOR
+      ? 'gen'
+      : ctor === ASYNC_GENERATOR
+        ? 'asyncgen'
+        : ctor === NATIVE_ASYNC
+          ? 'async'
+          : 'plain';
 
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const client = activeClient();
@@ -73,10 +80,14 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
       throw thrown;
     }
     if (kind === 'gen' && isIterator(result)) {
-      return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) => end(items, e));
+      return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) =>
+        end(items, e),
+      );
     }
     if (kind === 'asyncgen' && isIterator(result)) {
-      return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) => end(items, e));
+      return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) =>
+        end(items, e),
+      );
     }
     if ((kind === 'async' && result instanceof Promise) || isPlainPromise(result)) {
       // A derived promise keeps unhandled rejections unhandled, as without tracing.
@@ -119,14 +130,18 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
 
 /** A native Promise with nothing of its own that a caller could miss on a derived promise. */
 function isPlainPromise(v: unknown): v is Promise<unknown> {
-  return v instanceof Promise && Object.getPrototypeOf(v) === Promise.prototype && Object.keys(v).length === 0;
+  return (
+    v instanceof Promise && Object.getPrototypeOf(v) === Promise.prototype && Object.keys(v).length === 0
+  );
 }
 
 function isIterator(v: unknown): boolean {
   return v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function';
 }
 
-function isThenable(v: unknown): v is { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown } {
+function isThenable(
+  v: unknown,
+): v is { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown } {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
   try {
     return typeof (v as { then?: unknown }).then === 'function';

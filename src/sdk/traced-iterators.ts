@@ -55,7 +55,10 @@ export function traceAsyncIterator<T, R, N>(
 ): AsyncGenerator<T, R, N> {
   const items: unknown[] = [];
   let done = false;
-  const step = async (fn: () => Promise<IteratorResult<T, R>>, abandon: boolean): Promise<IteratorResult<T, R>> => {
+  const step = async (
+    fn: () => Promise<IteratorResult<T, R>>,
+    abandon: boolean,
+  ): Promise<IteratorResult<T, R>> => {
     let r: IteratorResult<T, R>;
     try {
       r = await traceContext.run(frame, fn);
