@@ -5,6 +5,8 @@ export { WeftClient, type FlushOptions } from './sdk/client.js';
 export { op, type Op, type OpOptions } from './sdk/op.js';
 export { getCurrentCall, withAttributes, withThread } from './sdk/call-context.js';
 export type { CallHandle } from './sdk/running-call.js';
+export type { Feedback, FeedbackCreated, GetCallsOptions } from './sdk/trace-reader.js';
+export type * from './shared/query-types.js';
 export type { FlushReport } from './pipeline/batch-worker.js';
 export type { FinishOptions, PipelineStats } from './pipeline/call-pipeline.js';
 export { PIPELINE_DEFAULTS, type PipelineOptions } from './pipeline/pipeline-defaults.js';

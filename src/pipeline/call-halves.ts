@@ -10,6 +10,8 @@ export interface StartHalf {
   /** ISO-8601 start time, needed when the end must go alone to `call/end`. */
   startedAt: string;
   json: string;
+  /** Set by the pairing buffer: Date.now() when the start began to wait for its end (auto-eager). */
+  heldSince?: number;
 }
 
 /**

@@ -7,11 +7,6 @@ export interface Outgoing {
   json: string;
 }
 
-interface Pending extends StartHalf {
-  /** Date.now() when the start was recorded (for auto-eager). */
-  heldSince: number;
-}
-
 /**
  * Pairs each call's start with its end. Non-eager starts wait here until their end comes, then leave
  * as one complete record. Starts already sent (eager, auto-eager, orphan-sent by finish) are
@@ -21,7 +16,7 @@ interface Pending extends StartHalf {
  */
 export class PairingBuffer {
   /** Starts waiting for their end, in start order. */
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, StartHalf>();
   /** Calls whose start was sent and whose end has not come yet. */
   private readonly sentStarts = new Map<string, true>();
   /** Ends whose start has not come yet. */
@@ -52,7 +47,8 @@ export class PairingBuffer {
       this.rememberSent(half.id);
       return { kind: 'start', json: half.json };
     }
-    this.pending.set(half.id, { ...half, heldSince: Date.now() });
+    half.heldSince = Date.now();
+    this.pending.set(half.id, half);
     return undefined;
   }
 
@@ -79,7 +75,7 @@ export class PairingBuffer {
   takeOlderThan(ageMs: number, now = Date.now()): { out: Outgoing[]; nextDueIn: number | undefined } {
     const out: Outgoing[] = [];
     for (const [id, p] of this.pending) {
-      const age = now - p.heldSince;
+      const age = now - (p.heldSince ?? now);
       if (age < ageMs) return { out, nextDueIn: this.finishTake(out, ageMs - age) };
       this.pending.delete(id);
       this.rememberSent(id);

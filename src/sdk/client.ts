@@ -3,6 +3,8 @@ import { CallPipeline, type FinishOptions, type PipelineStats } from '../pipelin
 import { RateLimitedLogger } from '../pipeline/rate-limited-logger.js';
 import { CallRecorder } from './call-recorder.js';
 import type { ResolvedClientOptions } from './client-options.js';
+import { TraceReader, type FeedbackCreated, type Feedback, type GetCallsOptions } from './trace-reader.js';
+import type { CallRecord } from '../shared/call-types.js';
 
 export interface FlushOptions {
   /** Longest wait; the report says `timedOut` if it passed. @default 60_000 */
@@ -21,6 +23,7 @@ export class WeftClient {
   readonly recorder: CallRecorder;
   private readonly pipeline: CallPipeline;
   private readonly log: RateLimitedLogger;
+  private readonly reader: TraceReader;
 
   constructor(readonly options: ResolvedClientOptions) {
     this.projectId = options.project;
@@ -29,6 +32,32 @@ export class WeftClient {
     this.log = new RateLimitedLogger(options.logger);
     this.pipeline = new CallPipeline({ ...options, projectId: options.project });
     this.recorder = new CallRecorder(options.project, this.pipeline, options.serialize, this.log);
+    this.reader = new TraceReader(options.project, options.serverUrl, options.apiKey);
+  }
+
+  /** Calls of this project matching a query, streamed from the server (an async iterable). */
+  getCalls(options: GetCallsOptions = {}): AsyncIterable<CallRecord> {
+    return this.reader.getCalls(options);
+  }
+
+  /** One call by id, or null. */
+  getCall(id: string): Promise<CallRecord | null> {
+    return this.reader.getCall(id);
+  }
+
+  /** Deletes calls and all their descendants; resolves with the number deleted. */
+  deleteCalls(ids: string[]): Promise<number> {
+    return this.reader.deleteCalls(ids);
+  }
+
+  /** Renames a call (`displayName: ''` removes the name). */
+  updateCall(id: string, update: { displayName: string }): Promise<void> {
+    return this.reader.updateCall(id, update);
+  }
+
+  /** Adds a note, reaction or score to a call. */
+  addFeedback(callId: string, feedback: Feedback): Promise<FeedbackCreated> {
+    return this.reader.addFeedback(callId, feedback);
   }
 
   /**

@@ -38,7 +38,9 @@ export class RunningCall implements CallHandle {
     const into = (this.usage[model] ??= {});
     for (const key of Object.keys(usage)) {
       const v = usage[key];
-      if (typeof v === 'number' && Number.isFinite(v)) into[key] = (into[key] ?? 0) + v;
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      const prev = into[key];
+      into[key] = (typeof prev === 'number' ? prev : 0) + v;
     }
   }
 

@@ -43,7 +43,10 @@ export interface EndedCall {
 /** Both halves in one record, as sent to `calls/complete`. */
 export type CompleteCall = StartedCall & EndedCall;
 
-/** Token usage of one model. Extra provider-specific counters are kept as they come. */
+/**
+ * Token usage of one model. Extra provider-specific fields are kept as they come; numeric ones are
+ * summed up the call tree.
+ */
 export interface ModelUsage {
   requests?: number;
   prompt_tokens?: number;
@@ -51,7 +54,7 @@ export interface ModelUsage {
   total_tokens?: number;
   input_tokens?: number;
   output_tokens?: number;
-  [counter: string]: number | undefined;
+  [field: string]: unknown;
 }
 
 export interface CallSummary {

@@ -7,12 +7,18 @@ export function nowMicros(): number {
   return origin + Math.round(performance.now() * 1000);
 }
 
-/** Integer microseconds -> `2026-11-28T07:10:05.123456Z`. */
+let cachedSecond = NaN;
+let cachedPrefix = '';
+
+/** Integer microseconds -> `2026-11-28T07:10:05.123456Z`. The date part is cached per second. */
 export function microsToIso(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const rest = us - ms * 1000;
-  const iso = new Date(ms).toISOString(); // ...sss Z
-  return `${iso.slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+  const second = Math.floor(us / 1_000_000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20); // 2026-11-28T07:10:05.
+  }
+  const frac = us - second * 1_000_000;
+  return cachedPrefix + (frac < 100_000 ? String(frac + 1_000_000).slice(1) : String(frac)) + 'Z';
 }
 
 /**

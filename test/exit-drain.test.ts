@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { Receiver } from './helpers/receiver.js';
+
+test('a script that exits without flush() still delivers its calls (beforeExit)', async () => {
+  const r = await new Receiver().start();
+  try {
+    const script = fileURLToPath(new URL('./fixtures/exit-without-flush.js', import.meta.url));
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, WEFT_SERVER_URL: r.url },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    assert.equal(r.completes.length, 6, 'run + 5 steps as complete records');
+    assert.equal(r.starts.length, 1, 'the call that never ended is visible as started');
+    assert.equal(r.starts[0]!.op_name, 'never');
+    assert.equal(r.ends.length, 0);
+  } finally {
+    await r.close();
+  }
+});
