@@ -19,7 +19,6 @@ import {
 
 const CIRCULAR = '[Circular]';
 const MAX_DEPTH = '[Max depth]';
-const NODE_BUDGET = ', max nodes';
 const objectProto = Object.prototype;
 const objectToString = Object.prototype.toString;
 const dateGetTime = Date.prototype.getTime;
@@ -94,7 +93,8 @@ export class SerializeWalker {
     try {
       if (Array.isArray(v)) return this.array(v as unknown[], depth);
       const proto: unknown = Object.getPrototypeOf(v);
-      if (proto === objectProto) return allowToJson ? this.withToJson(v, key, depth) : this.record(v, {}, depth);
+      if (proto === objectProto)
+        return allowToJson ? this.withToJson(v, key, depth) : this.record(v, {}, depth);
       const tag = objectToString.call(v);
       if (tag !== '[object Object]') {
         const special = this.special(v, tag, key, depth);
@@ -202,13 +202,14 @@ export class SerializeWalker {
       const json = this.value(item, key, depth);
       if (json !== undefined) setKey(out, outKey, json);
     }
-    if (i < total) setKey(out, '…', `[${total - i} more keys${i < limit ? NODE_BUDGET : ''}]`);
+    if (i < total) setKey(out, '…', `[${more(total - i, 'key', i < limit)}]`);
   }
 
   private array(v: unknown[], depth: number): unknown {
     if (depth >= this.maxDepth) return MAX_DEPTH;
     const rawLength: unknown = v.length;
-    const total = typeof rawLength === 'number' && rawLength > 0 ? Math.floor(Math.min(rawLength, 2 ** 32)) : 0;
+    const total =
+      typeof rawLength === 'number' && rawLength > 0 ? Math.floor(Math.min(rawLength, 2 ** 32)) : 0;
     const limit = total < this.maxArray ? total : this.maxArray;
     const out: unknown[] = [];
     this.path.push(v);
@@ -226,7 +227,7 @@ export class SerializeWalker {
       out.push(json === undefined ? null : json);
     }
     this.path.pop();
-    if (i < total) out.push(`…[${total - i} more items${i < limit ? NODE_BUDGET : ''}]`);
+    if (i < total) out.push(`…[${more(total - i, 'item', i < limit)}]`);
     return out;
   }
 
@@ -268,9 +269,17 @@ export class SerializeWalker {
       }
     }
     this.path.pop();
-    if (i < total) items.push(`…[${total - i} more entries${i < limit ? NODE_BUDGET : ''}]`);
-    return isMap ? { __type: type, size: total, entries: items } : { __type: type, size: total, values: items };
+    if (i < total) items.push(`…[${more(total - i, isMap ? 'entry' : 'value', this.nodes <= 0)}]`);
+    return isMap
+      ? { __type: type, size: total, entries: items }
+      : { __type: type, size: total, values: items };
   }
+}
+
+/** `3 more items`, `1 more key`, `5 more entries, max nodes` (when the node budget, not a length, cut). */
+function more(count: number, noun: 'item' | 'key' | 'entry' | 'value', budgetSpent: boolean): string {
+  const plural = count === 1 ? noun : noun === 'entry' ? 'entries' : `${noun}s`;
+  return `${count} more ${plural}${budgetSpent ? ', max nodes' : ''}`;
 }
 
 /** `out[key] = value`, except that a `__proto__` key becomes an own property instead of a prototype. */

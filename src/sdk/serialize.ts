@@ -19,14 +19,15 @@ import type { WalkerLimits } from './serialize-walker.js';
  *   Promise / WeakMap / WeakSet / WeakRef: `"[Promise]"`, `"[WeakMap]"`, `"[WeakSet]"`, `"[WeakRef]"`.
  * - Buffer, typed arrays, DataView, (Shared)ArrayBuffer: `{ __type: 'Buffer' | 'Uint8Array' | ...,
  *   byteLength, base64 }`, or `truncated: "…[N bytes not captured]"` instead of `base64` past 4 KiB.
- * - objects: own enumerable string keys; class instances add `__class: 'Foo'` first; `toJSON()` is used
+ * - objects: own enumerable string keys; class instances add `__class: 'Foo'` first (an own `__class` key
+ *   wins over it, while the `"…"` key-count entry below replaces an own `…` key); `toJSON(key)` is used
  *   when present. A throwing getter gives `"[Getter threw: message]"`, a throwing `toJSON`
  *   `"[toJSON threw: message]"`, an object that cannot be inspected at all (e.g. a Proxy whose traps
  *   throw) `"[Unserializable: message]"`.
  * - limits: `"[Circular]"` (an ancestor seen again; values shared but not circular are repeated),
  *   `"[Max depth]"`, a last array item `"…[N more items]"`, an object entry `"…": "[N more keys]"`,
- *   a last Map/Set item `"…[N more entries]"`; when the `maxTotalNodes` budget runs out, containers stop
- *   early and the same markers end in `, max nodes]`.
+ *   a last Map/Set item `"…[N more entries]"` / `"…[N more values]"` (singular for 1); when the
+ *   `maxTotalNodes` budget runs out, containers stop early and the same markers end in `, max nodes]`.
  */
 
 export interface SerializeLimits {
@@ -99,7 +100,11 @@ export function validateSerializeLimits(partial: unknown): Partial<SerializeLimi
   for (const [key, value] of Object.entries(partial)) {
     const name = LIMIT_NAMES.find((known) => known === key);
     if (name === undefined) {
-      throw new InvalidOptionError(`serialize.${key}`, value, `no such option (known: ${LIMIT_NAMES.join(', ')})`);
+      throw new InvalidOptionError(
+        `serialize.${key}`,
+        value,
+        `no such option (known: ${LIMIT_NAMES.join(', ')})`,
+      );
     }
     if (value === undefined) continue;
     const max = name === 'maxDepth' ? MAX_SERIALIZE_DEPTH : Number.MAX_SAFE_INTEGER;
@@ -136,10 +141,13 @@ export function toJsonSafe(value: unknown, limits: SerializeLimits = SERIALIZE_D
       case 'object':
         if (value === null) return null;
     }
-    const walker = new SerializeWalker(limits === SERIALIZE_DEFAULTS ? SERIALIZE_DEFAULTS : normalize(limits));
+    const walker = new SerializeWalker(
+      limits === SERIALIZE_DEFAULTS ? SERIALIZE_DEFAULTS : normalize(limits),
+    );
     return walker.value(value, '', 0) ?? null;
   } catch (err) {
-    // Only reachable through a stack overflow or out-of-memory inside the serializer itself.
+    // Only reachable through a throwing `limits` getter, or a stack overflow / out-of-memory inside the
+    // serializer itself (a called user function's exceptions are caught closer to it).
     try {
       return unserializableMarker(err);
     } catch {
