@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { isLoopbackHost } from '../server/loopback.js';
+import { resolveServerConfig } from '../server/server-config.js';
+import { startServer } from '../server/start-server.js';
+import { parseFlags } from './parse-flags.js';
+import { UsageError } from './usage-error.js';
+import { SERVE_USAGE } from './usage.js';
+
+/**
+ * `weft serve`: starts the server, prints `weft serving on <url> (store: <kind>, db: <path>)` once it
+ * listens, and on SIGINT/SIGTERM finishes in-flight requests, closes the store and returns 0.
+ * A second signal during shutdown exits at once with code 1.
+ */
+export async function runServe(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('serve', () =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        db: { type: 'string' },
+        insecure: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`serve: unexpected argument ${JSON.stringify(positionals[0])}`);
+  const config = resolveServerConfig(values);
+
+  const signal = waitForSignal();
+  const server = await startServer(config);
+  process.stdout.write(`weft serving on ${server.url} (store: ${server.store.kind}, db: ${config.db})\n`);
+  if (config.insecure && !isLoopbackHost(config.host) && !(await server.store.hasApiKeys())) {
+    process.stderr.write(
+      `weft: WARNING: --insecure: anyone who can reach ${server.url} can read and write traces\n`,
+    );
+  }
+
+  const received = await signal;
+  process.stderr.write(`weft: ${received} received, finishing in-flight requests\n`);
+  const force = (second: NodeJS.Signals) => {
+    process.stderr.write(`weft: ${second} received again, exiting now\n`);
+    process.exit(1);
+  };
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  await server.close();
+  process.stderr.write('weft: stopped\n');
+  return 0;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

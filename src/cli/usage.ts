@@ -1,0 +1,36 @@
+import { DEFAULTS } from '../server/defaults.js';
+
+export const MAIN_USAGE = `Usage: weft <command> [options]
+
+Commands:
+  weft serve [--host HOST] [--port PORT] [--db FILE] [--insecure]
+      run the trace server (default http://${DEFAULTS.host}:${DEFAULTS.port}, db ${DEFAULTS.db})
+  weft keys create --project ENTITY/PROJECT [--db FILE]
+      create an API key scoped to one project and print it
+
+Options:
+  -h, --help     show this help (also: weft <command> --help)
+  -v, --version  print weft's version
+`;
+
+export const SERVE_USAGE = `Usage: weft serve [--host HOST] [--port PORT] [--db FILE] [--insecure]
+
+Runs the trace server (Weave trace-server API) on an embedded SQLite store.
+
+Options:
+  --host HOST   interface to bind (env WEFT_HOST; default ${DEFAULTS.host})
+  --port PORT   TCP port, 0 for any free port (env WEFT_PORT; default ${DEFAULTS.port})
+  --db FILE     SQLite database file, created if missing (env WEFT_DB; default ${DEFAULTS.db})
+  --insecure    allow a non-loopback --host while the store has no API keys
+                (anyone who can reach the server can then read and write traces)
+
+Without API keys the server only accepts requests on a loopback host. Once a key exists
+(\`weft keys create\`), every request needs one: "Authorization: Bearer <key>", or HTTP Basic
+with user "api" and the key as password.
+`;
+
+export const KEYS_USAGE = `Usage: weft keys create --project ENTITY/PROJECT [--db FILE]
+
+Creates an API key that can read and write one project, and prints it once. Only its sha256 is
+stored. --db defaults to env WEFT_DB, else ${DEFAULTS.db}.
+`;

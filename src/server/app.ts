@@ -1,0 +1,85 @@
+import { Hono } from 'hono';
+import { InvalidOptionError } from '../shared/errors.js';
+import type { TraceStore } from '../store/trace-store.js';
+import type { AppEnv, RouteDeps } from './app-env.js';
+import { authMiddleware, Authenticator } from './auth.js';
+import type { AuthOptions } from './auth.js';
+import { DEFAULTS } from './defaults.js';
+import { handleError } from './error-response.js';
+import { methodNotAllowedOrNotFound } from './not-found.js';
+import { packageVersion } from './package-version.js';
+import { callsReadRoutes } from './routes/calls-read.js';
+import { callsUpdateRoutes } from './routes/calls-update.js';
+import { callsWriteRoutes } from './routes/calls-write.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { filesRoutes } from './routes/files.js';
+import { infoRoutes, PUBLIC_PATHS } from './routes/info.js';
+import { objectsRoutes } from './routes/objects.js';
+import { projectsRoutes } from './routes/projects.js';
+import { tablesRoutes } from './routes/tables.js';
+
+export interface AppOptions {
+  store: TraceStore;
+  auth?: AuthOptions;
+  /** Defaults to `DEFAULTS.maxBodyBytes`. */
+  maxBodyBytes?: number;
+  /** Defaults to `DEFAULTS.streamChunkBytes`. */
+  streamChunkBytes?: number;
+  /** Defaults to weft's package version. */
+  version?: string;
+  /** Where unexpected (500) errors are reported; defaults to stderr. */
+  log?: (message: string) => void;
+}
+
+/**
+ * The weft trace server as a Hono app: the Weave trace-server call API, objects, tables, files, feedback
+ * and the UI's project listing, behind API-key auth. Every error answer is JSON `{ error, field? }`.
+ */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const deps = resolveDeps(options);
+  const app = new Hono<AppEnv>();
+  const auth = authMiddleware(new Authenticator(options.store, options.auth));
+
+  app.use('*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : auth(c, next)));
+  for (const routes of [
+    infoRoutes,
+    callsWriteRoutes,
+    callsReadRoutes,
+    callsUpdateRoutes,
+    feedbackRoutes,
+    objectsRoutes,
+    tablesRoutes,
+    filesRoutes,
+    projectsRoutes,
+  ]) {
+    app.route('/', routes(deps));
+  }
+  app.notFound(methodNotAllowedOrNotFound(app));
+  app.onError((err, c) => handleError(err, c, deps.log));
+  return app;
+}
+
+function resolveDeps(options: AppOptions): RouteDeps {
+  const anonymous = options.auth?.anonymous;
+  if (anonymous !== undefined && !['local', 'anyone', 'nobody'].includes(anonymous)) {
+    throw new InvalidOptionError('auth.anonymous', anonymous, '"local", "anyone" or "nobody"');
+  }
+  return {
+    store: options.store,
+    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
+    streamChunkBytes: positiveInteger(
+      'streamChunkBytes',
+      options.streamChunkBytes ?? DEFAULTS.streamChunkBytes,
+    ),
+    queryPageSize: DEFAULTS.queryPageSize,
+    maxQueryPageSize: DEFAULTS.maxQueryPageSize,
+    version: options.version ?? packageVersion(),
+    log: options.log ?? ((message) => console.error(message)),
+  };
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new InvalidOptionError(option, value, 'a positive integer');
+  return value;
+}

@@ -1,0 +1,25 @@
+/** Defaults of the trace server and `weft serve`. Every tunable of the server lives here. */
+export const DEFAULTS = {
+  /** Interface `weft serve` binds to. Loopback, so a server without API keys is not reachable from outside. */
+  host: '127.0.0.1',
+  /** TCP port `weft serve` listens on. */
+  port: 6345,
+  /** Path of the embedded SQLite database file. */
+  db: './weft.db',
+  /**
+   * Largest accepted request body in bytes, checked both on the bytes received and, for
+   * `Content-Encoding: gzip`, on the decompressed bytes (Weave's own server uses the same limit).
+   */
+  maxBodyBytes: 32 * 1024 * 1024,
+  /** Page size of `/calls/query` when the request has no `limit`. */
+  queryPageSize: 100,
+  /** Largest `limit` accepted by `/calls/query` (`/calls/stream_query` has no cap). */
+  maxQueryPageSize: 10_000,
+  /** `/calls/stream_query` writes NDJSON in chunks of about this many bytes. */
+  streamChunkBytes: 64 * 1024,
+  /**
+   * On shutdown, in-flight requests get this long to finish before their connections are cut
+   * (a slow reader of a long `/calls/stream_query` must not keep the process alive forever).
+   */
+  shutdownGraceMs: 10_000,
+} as const;

@@ -1,0 +1,74 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { ValidationError } from '../shared/errors.js';
+import { HttpError } from './http-error.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Reads a request body into memory, at most `maxBytes` of it, decompressing `Content-Encoding: gzip`
+ * with the same cap on the output (a small zip bomb cannot inflate past it). Over the cap: 413.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
+    throw new HttpError(415, `unsupported Content-Encoding ${JSON.stringify(encoding)}: use gzip or none`);
+  }
+  const raw = await readCapped(request, maxBytes);
+  if (encoding === 'identity') return raw;
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new HttpError(413, `decompressed request body exceeds ${formatBytes(maxBytes)}`);
+    }
+    throw new ValidationError('body', `invalid gzip data (${(err as Error).message})`);
+  }
+}
+
+/** Reads and parses a JSON body that must be an object. Malformed JSON is a 400 naming the problem. */
+export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+  const bytes = await readBody(request, maxBytes);
+  if (bytes.length === 0) throw new ValidationError('body', 'request body is empty; expected a JSON object');
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new ValidationError('body', `malformed JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(
+      'body',
+      `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readCapped(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, `request body exceeds ${formatBytes(maxBytes)}`);
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}

@@ -1,0 +1,190 @@
+import type { CallRecord, CallStatus } from '../../shared/call-types.js';
+import { ValidationError } from '../../shared/errors.js';
+import { microsToIso } from '../../shared/time.js';
+import type { FieldKind, FieldResolver, ResolvedField, SqlFragment } from './sqlite-query.js';
+import { toJsonPath } from './sqlite-query.js';
+
+/**
+ * The fields of a call as seen by queries (`$getField`, `sort_by`, `columns`) and how a `calls` row
+ * becomes a {@link CallRecord}.
+ *
+ * - Top-level fields: the CallRecord fields plus `wb_run_step`, `wb_run_step_end` and the derived
+ *   `status` and `latency_ms` (`ended_at - started_at` in milliseconds, NULL while either is missing).
+ * - `display_name` is the effective name: the `updateCall` override when there is one (`''` = none),
+ *   else the start's name.
+ * - Dotted paths read into `inputs`, `output`, `attributes`, `summary`. `summary.weave.status` and
+ *   `summary.weave.latency_ms` are aliases of the derived fields (the names Weave's UI uses).
+ */
+
+/** SQL for the derived status; the order of the tests defines precedence. */
+export const STATUS_SQL =
+  "(CASE WHEN has_start = 0 THEN 'missing_start' WHEN has_end = 0 THEN 'running' " +
+  "WHEN exception IS NOT NULL THEN 'error' ELSE 'success' END)";
+
+const LATENCY_SQL = '((ended_at_us - started_at_us) / 1000.0)';
+
+const DISPLAY_NAME_SQL =
+  "(CASE WHEN display_name_override IS NULL THEN display_name ELSE NULLIF(display_name_override, '') END)";
+
+/** Column tests equivalent to `status = X`, so that indexes (e.g. on failed calls) apply. */
+const STATUS_PREDICATES: Record<CallStatus, string> = {
+  missing_start: '(has_start = 0)',
+  running: '(has_start = 1 AND has_end = 0)',
+  error: '(has_start = 1 AND has_end = 1 AND exception IS NOT NULL)',
+  success: '(has_start = 1 AND has_end = 1 AND exception IS NULL)',
+};
+
+const JSON_COLUMNS = new Set(['attributes', 'inputs', 'output', 'summary']);
+
+const TOP_LEVEL: Record<string, { sql: string; kind: FieldKind }> = {
+  id: { sql: 'id', kind: 'text' },
+  project_id: { sql: 'project_id', kind: 'text' },
+  trace_id: { sql: 'trace_id', kind: 'text' },
+  parent_id: { sql: 'parent_id', kind: 'text' },
+  op_name: { sql: 'op_name', kind: 'text' },
+  display_name: { sql: DISPLAY_NAME_SQL, kind: 'text' },
+  thread_id: { sql: 'thread_id', kind: 'text' },
+  turn_id: { sql: 'turn_id', kind: 'text' },
+  started_at: { sql: 'started_at_us', kind: 'time' },
+  ended_at: { sql: 'ended_at_us', kind: 'time' },
+  exception: { sql: 'exception', kind: 'text' },
+  wb_user_id: { sql: 'wb_user_id', kind: 'text' },
+  wb_run_id: { sql: 'wb_run_id', kind: 'text' },
+  wb_run_step: { sql: 'wb_run_step', kind: 'number' },
+  wb_run_step_end: { sql: 'wb_run_step_end', kind: 'number' },
+  status: { sql: STATUS_SQL, kind: 'text' },
+  latency_ms: { sql: LATENCY_SQL, kind: 'number' },
+  attributes: { sql: "json_extract(attributes, '$')", kind: 'json' },
+  inputs: { sql: "json_extract(inputs, '$')", kind: 'json' },
+  output: { sql: "json_extract(output, '$')", kind: 'json' },
+  summary: { sql: "json_extract(summary, '$')", kind: 'json' },
+};
+
+const ALIASES: Record<string, string> = {
+  'summary.weave.status': 'status',
+  'summary.weave.latency_ms': 'latency_ms',
+};
+
+function statusEquals(value: unknown): SqlFragment | undefined {
+  if (typeof value !== 'string') return { sql: '0', params: [] };
+  return { sql: STATUS_PREDICATES[value as CallStatus] ?? '0', params: [] };
+}
+
+/** Resolves a call field for `$getField` and `sort_by`. */
+export const resolveCallField: FieldResolver = (field, where): ResolvedField => {
+  const name = ALIASES[field] ?? field;
+  const top = TOP_LEVEL[name];
+  if (top) {
+    return name === 'status'
+      ? { sql: top.sql, params: [], kind: top.kind, equals: statusEquals }
+      : { sql: top.sql, params: [], kind: top.kind };
+  }
+  const dot = name.indexOf('.');
+  const head = dot < 0 ? name : name.slice(0, dot);
+  if (dot < 0 || !(head in TOP_LEVEL)) throw new ValidationError(where, `unknown call field "${field}"`);
+  if (!JSON_COLUMNS.has(head)) {
+    throw new ValidationError(where, `"${head}" is not a JSON field: no dotted path into it ("${field}")`);
+  }
+  const path = toJsonPath(name.slice(dot + 1).split('.'), where);
+  return { sql: `json_extract(${head}, ?)`, params: [path], kind: 'json' };
+};
+
+/** The CallRecord fields, in output order. */
+export const CALL_RECORD_FIELDS = [
+  'project_id',
+  'id',
+  'trace_id',
+  'parent_id',
+  'op_name',
+  'display_name',
+  'thread_id',
+  'turn_id',
+  'started_at',
+  'ended_at',
+  'attributes',
+  'inputs',
+  'output',
+  'exception',
+  'summary',
+  'wb_user_id',
+  'wb_run_id',
+  'status',
+] as const satisfies readonly (keyof CallRecord)[];
+
+type RecordField = (typeof CALL_RECORD_FIELDS)[number];
+
+/** SELECT expression for each record field (aliased to the field name). */
+const SELECT_SQL: Record<RecordField, string> = {
+  project_id: 'project_id',
+  id: 'id',
+  trace_id: 'trace_id',
+  parent_id: 'parent_id',
+  op_name: 'op_name',
+  display_name: `${DISPLAY_NAME_SQL} AS display_name`,
+  thread_id: 'thread_id',
+  turn_id: 'turn_id',
+  started_at: 'started_at_us AS started_at',
+  ended_at: 'ended_at_us AS ended_at',
+  attributes: 'attributes',
+  inputs: 'inputs',
+  output: 'output',
+  exception: 'exception',
+  summary: 'summary',
+  wb_user_id: 'wb_user_id',
+  wb_run_id: 'wb_run_id',
+  status: `${STATUS_SQL} AS status`,
+};
+
+const ALWAYS: readonly RecordField[] = ['project_id', 'id', 'status'];
+
+/**
+ * The record fields to read for a `columns` list: `id`, `project_id` and `status` always; a dotted
+ * entry selects its top-level field; `latency_ms`, `wb_run_step` and `wb_run_step_end` are accepted
+ * and ignored (they are not record fields). Unknown names are a ValidationError.
+ */
+export function selectedFields(columns: string[] | undefined, where = 'columns'): RecordField[] {
+  if (columns === undefined) return [...CALL_RECORD_FIELDS];
+  if (!Array.isArray(columns)) throw new ValidationError(where, 'expected an array of field names');
+  const wanted = new Set<string>(ALWAYS);
+  columns.forEach((column, i) => {
+    if (typeof column !== 'string') throw new ValidationError(`${where}[${i}]`, 'expected a field name');
+    const head = column.split('.')[0] as string;
+    if (!(head in TOP_LEVEL)) throw new ValidationError(`${where}[${i}]`, `unknown call field "${column}"`);
+    wanted.add(head);
+  });
+  return CALL_RECORD_FIELDS.filter((f) => wanted.has(f));
+}
+
+export function selectList(fields: readonly RecordField[]): string {
+  return fields.map((f) => SELECT_SQL[f]).join(', ');
+}
+
+export type CallRow = Record<string, unknown>;
+
+/** A row selected with {@link selectList} as a CallRecord; fields not selected are null. */
+export function rowToCall(row: CallRow): CallRecord {
+  return {
+    project_id: row.project_id as string,
+    id: row.id as string,
+    trace_id: (row.trace_id ?? null) as string | null,
+    parent_id: (row.parent_id ?? null) as string | null,
+    op_name: (row.op_name ?? null) as string | null,
+    display_name: (row.display_name ?? null) as string | null,
+    thread_id: (row.thread_id ?? null) as string | null,
+    turn_id: (row.turn_id ?? null) as string | null,
+    started_at: typeof row.started_at === 'number' ? microsToIso(row.started_at) : null,
+    ended_at: typeof row.ended_at === 'number' ? microsToIso(row.ended_at) : null,
+    attributes: parseJson(row.attributes) as CallRecord['attributes'],
+    inputs: parseJson(row.inputs) as CallRecord['inputs'],
+    output: parseJson(row.output),
+    exception: (row.exception ?? null) as string | null,
+    summary: parseJson(row.summary) as CallRecord['summary'],
+    wb_user_id: (row.wb_user_id ?? null) as string | null,
+    wb_run_id: (row.wb_run_id ?? null) as string | null,
+    status: row.status as CallStatus,
+  };
+}
+
+function parseJson(text: unknown): unknown {
+  return typeof text === 'string' ? JSON.parse(text) : null;
+}

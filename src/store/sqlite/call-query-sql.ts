@@ -1,0 +1,105 @@
+import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
+import { ValidationError } from '../../shared/errors.js';
+import { resolveCallField, selectList, selectedFields } from './call-fields.js';
+import type { SqlFragment } from './sqlite-query.js';
+import { compileExpr, compileSort, inList, optionalCount } from './sqlite-query.js';
+
+/**
+ * Builds the SQL of `queryCalls` and `countCalls` from a CallsQuery: `project_id` + `filter` + `$expr`
+ * become the WHERE clause, `sort_by` the ORDER BY (default `started_at asc`, then `id`).
+ *
+ * Filter semantics: each list filter (`op_names`, `trace_ids`, `call_ids`, `parent_ids`, `thread_ids`,
+ * `turn_ids`) keeps calls whose field is in the list; an empty or absent list does not filter. An
+ * `op_names` entry ending in `:*` (`weave:///e/p/op/name:*`) matches every version of that op ref.
+ * `trace_roots_only` keeps calls with no parent (a call whose start never arrived has no known
+ * parent and counts as a root). All filters and `$expr` are ANDed.
+ */
+
+export const DEFAULT_SORT: SortBy[] = [{ field: 'started_at', direction: 'asc' }];
+
+const LIST_FILTERS = {
+  trace_ids: 'trace_id',
+  call_ids: 'id',
+  parent_ids: 'parent_id',
+  thread_ids: 'thread_id',
+  turn_ids: 'turn_id',
+} as const;
+
+/** The WHERE clause (without the keyword) of a calls query. */
+export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter' | 'query'>): SqlFragment {
+  if (typeof query.project_id !== 'string' || query.project_id === '') {
+    throw new ValidationError('project_id', 'expected a project id');
+  }
+  const terms: SqlFragment[] = [{ sql: 'project_id = ?', params: [query.project_id] }];
+  const filter: CallsFilter = query.filter ?? {};
+  if (typeof filter !== 'object' || Array.isArray(filter))
+    throw new ValidationError('filter', 'expected an object');
+  if (filter.op_names !== undefined) {
+    const names = stringList(filter.op_names, 'filter.op_names');
+    const exact = names.filter((n) => !n.endsWith(':*'));
+    const prefixes = names.filter((n) => n.endsWith(':*')).map((n) => n.slice(0, -1));
+    const alternatives: SqlFragment[] = [];
+    if (exact.length > 0) alternatives.push(inList('op_name', exact));
+    for (const prefix of prefixes) {
+      alternatives.push({ sql: '(op_name >= ? AND op_name < ?)', params: [prefix, `${prefix}\u{10FFFF}`] });
+    }
+    if (alternatives.length > 0) {
+      terms.push({
+        sql: `(${alternatives.map((a) => a.sql).join(' OR ')})`,
+        params: alternatives.flatMap((a) => a.params),
+      });
+    }
+  }
+  for (const [key, column] of Object.entries(LIST_FILTERS)) {
+    const value = filter[key as keyof typeof LIST_FILTERS];
+    if (value === undefined) continue;
+    const list = stringList(value, `filter.${key}`);
+    if (list.length > 0) terms.push(inList(column, list));
+  }
+  if (filter.trace_roots_only !== undefined && typeof filter.trace_roots_only !== 'boolean') {
+    throw new ValidationError('filter.trace_roots_only', 'expected a boolean');
+  }
+  if (filter.trace_roots_only) terms.push({ sql: 'parent_id IS NULL', params: [] });
+  if (query.query !== undefined) {
+    if (typeof query.query !== 'object' || query.query === null || !('$expr' in query.query)) {
+      throw new ValidationError('query', 'expected { $expr: ... }');
+    }
+    terms.push(compileExpr(query.query.$expr, resolveCallField, 'query.$expr'));
+  }
+  return { sql: terms.map((t) => t.sql).join(' AND '), params: terms.flatMap((t) => t.params) };
+}
+
+/** The full SELECT of `queryCalls`. */
+export function compileCallsSelect(query: CallsQuery): SqlFragment {
+  const where = compileCallsWhere(query);
+  const order = compileSort(query.sort_by, resolveCallField, DEFAULT_SORT);
+  const fields = selectedFields(query.columns);
+  const limit = optionalCount(query.limit, 'limit');
+  const offset = optionalCount(query.offset, 'offset');
+  let sql = `SELECT ${selectList(fields)} FROM calls WHERE ${where.sql} ORDER BY ${order.sql}`;
+  const params = [...where.params, ...order.params];
+  if (limit !== undefined || offset !== undefined) {
+    sql += ' LIMIT ? OFFSET ?';
+    params.push(limit ?? -1, offset ?? 0);
+  }
+  return { sql, params };
+}
+
+/** `SELECT count(*)` of `countCalls`; a `limit` caps the count. */
+export function compileCallsCount(query: Omit<CallsQuery, 'sort_by' | 'offset' | 'columns'>): SqlFragment {
+  const where = compileCallsWhere(query);
+  const limit = optionalCount(query.limit, 'limit');
+  if (limit === undefined)
+    return { sql: `SELECT count(*) AS n FROM calls WHERE ${where.sql}`, params: where.params };
+  return {
+    sql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls WHERE ${where.sql} LIMIT ?)`,
+    params: [...where.params, limit],
+  };
+}
+
+function stringList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new ValidationError(where, 'expected an array of strings');
+  }
+  return value;
+}

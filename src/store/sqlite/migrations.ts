@@ -1,0 +1,140 @@
+import type { Database } from 'better-sqlite3';
+import { WeftError } from '../../shared/errors.js';
+
+/**
+ * Versioned schema of the SQLite store. `MIGRATIONS[i]` moves a database from `PRAGMA user_version = i`
+ * to `i + 1`; each step runs in its own transaction at open. Steps are append-only: never edit a step
+ * that has shipped, add a new one.
+ *
+ * Calls: times are integer microseconds since the epoch (`started_at_us`, `ended_at_us`), JSON columns
+ * are TEXT. `has_start` / `has_end` record which halves arrived. `display_name_override` is written only
+ * by `updateCall`: NULL = no override (the start's `display_name` shows), `''` = name removed (reads
+ * give null), anything else replaces the start's name, whatever start is re-sent later.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: calls and their indexes.
+  `
+  CREATE TABLE calls (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    trace_id TEXT,
+    parent_id TEXT,
+    op_name TEXT,
+    display_name TEXT,
+    display_name_override TEXT,
+    thread_id TEXT,
+    turn_id TEXT,
+    started_at_us INTEGER,
+    ended_at_us INTEGER,
+    attributes TEXT,
+    inputs TEXT,
+    output TEXT,
+    exception TEXT,
+    summary TEXT,
+    wb_user_id TEXT,
+    wb_run_id TEXT,
+    wb_run_step INTEGER,
+    wb_run_step_end INTEGER,
+    has_start INTEGER NOT NULL DEFAULT 0 CHECK (has_start IN (0, 1)),
+    has_end INTEGER NOT NULL DEFAULT 0 CHECK (has_end IN (0, 1)),
+    PRIMARY KEY (project_id, id)
+  );
+  -- Latest root calls of a project.
+  CREATE INDEX calls_roots ON calls (project_id, started_at_us, id) WHERE parent_id IS NULL;
+  -- All calls of one trace, in start order.
+  CREATE INDEX calls_trace ON calls (project_id, trace_id, started_at_us);
+  -- Children of a call (delete cascade, parent_ids filter).
+  CREATE INDEX calls_parent ON calls (project_id, parent_id);
+  -- Calls of one op in a time range.
+  CREATE INDEX calls_op ON calls (project_id, op_name, started_at_us);
+  -- Failed calls (small: errors are rare); matches the compiled form of status = 'error'.
+  CREATE INDEX calls_errors ON calls (project_id, op_name, started_at_us) WHERE exception IS NOT NULL;
+  -- Default sort of a whole project.
+  CREATE INDEX calls_started ON calls (project_id, started_at_us, id);
+  -- Last activity per project, maintained by ingest.
+  CREATE TABLE projects (
+    project_id TEXT PRIMARY KEY,
+    last_activity_us INTEGER
+  );
+  `,
+  // 2: feedback, objects, tables, files, API keys.
+  `
+  CREATE TABLE feedback (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    weave_ref TEXT NOT NULL,
+    feedback_type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    creator TEXT,
+    wb_user_id TEXT,
+    created_at_us INTEGER NOT NULL
+  );
+  CREATE INDEX feedback_project ON feedback (project_id, created_at_us);
+  CREATE INDEX feedback_ref ON feedback (project_id, weave_ref);
+  CREATE TABLE objects (
+    project_id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    version_index INTEGER NOT NULL,
+    base_object_class TEXT,
+    val TEXT NOT NULL,
+    created_at_us INTEGER NOT NULL,
+    PRIMARY KEY (project_id, object_id, digest),
+    UNIQUE (project_id, object_id, version_index)
+  );
+  CREATE TABLE table_rows (
+    project_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    val TEXT NOT NULL,
+    PRIMARY KEY (project_id, digest)
+  ) WITHOUT ROWID;
+  CREATE TABLE tables (
+    project_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    row_count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, digest)
+  ) WITHOUT ROWID;
+  CREATE TABLE table_entries (
+    project_id TEXT NOT NULL,
+    table_digest TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    row_digest TEXT NOT NULL,
+    PRIMARY KEY (project_id, table_digest, idx)
+  ) WITHOUT ROWID;
+  CREATE TABLE files (
+    project_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (project_id, digest)
+  );
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at_us INTEGER NOT NULL
+  );
+  `,
+];
+
+/**
+ * Brings `db` to the latest schema version; a no-op when it is already there. Refuses a database
+ * written by a newer weft (user_version beyond the known steps).
+ */
+export function applyMigrations(db: Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > MIGRATIONS.length) {
+    throw new WeftError(
+      `database schema version ${from} is newer than this weft knows (${MIGRATIONS.length})`,
+      'STORE_SCHEMA_TOO_NEW',
+    );
+  }
+  for (let version = from; version < MIGRATIONS.length; version++) {
+    const step = MIGRATIONS[version] as string;
+    db.transaction(() => {
+      db.exec(step);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return { from, to: MIGRATIONS.length };
+}

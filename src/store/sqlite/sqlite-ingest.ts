@@ -1,0 +1,154 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { CallPart } from '../trace-store.js';
+import { ValidationError } from '../../shared/errors.js';
+
+/**
+ * Writes call halves into `calls`, idempotent and order-free.
+ *
+ * Each column belongs to one half: the start half (trace_id, parent_id, op_name, display_name,
+ * thread_id, turn_id, started_at, attributes, inputs, wb_user_id, wb_run_id, wb_run_step) or the end
+ * half (ended_at, exception, output, summary, wb_run_step_end). Every part is an upsert on
+ * (project_id, id) whose `DO UPDATE` sets only the columns of the half that arrived (`complete` sets
+ * both), so re-sent halves, an end before its start and duplicates within a batch converge to one row.
+ * The v2 end's `trace_id` / `started_at` only fill a row whose start has not arrived. A batch is one
+ * transaction: if any part fails (e.g. a value that is not JSON-serialisable), nothing is written.
+ */
+
+const START_COLUMNS =
+  'trace_id, parent_id, op_name, display_name, thread_id, turn_id, started_at_us, attributes, inputs, ' +
+  'wb_user_id, wb_run_id, wb_run_step';
+const END_COLUMNS = 'ended_at_us, exception, output, summary, wb_run_step_end';
+
+const setFrom = (columns: string) =>
+  columns
+    .split(', ')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+
+const START_SQL = `INSERT INTO calls (project_id, id, ${START_COLUMNS}, has_start)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+  ON CONFLICT (project_id, id) DO UPDATE SET ${setFrom(START_COLUMNS)}, has_start = 1`;
+
+const END_SQL = `INSERT INTO calls (project_id, id, ${END_COLUMNS}, trace_id, started_at_us, has_end)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+  ON CONFLICT (project_id, id) DO UPDATE SET ${setFrom(END_COLUMNS)}, has_end = 1,
+    trace_id = CASE WHEN has_start = 1 THEN trace_id ELSE coalesce(excluded.trace_id, trace_id) END,
+    started_at_us = CASE WHEN has_start = 1 THEN started_at_us
+      ELSE coalesce(excluded.started_at_us, started_at_us) END`;
+
+const COMPLETE_SQL = `INSERT INTO calls (project_id, id, ${START_COLUMNS}, ${END_COLUMNS}, has_start, has_end)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
+  ON CONFLICT (project_id, id) DO UPDATE SET ${setFrom(START_COLUMNS)}, ${setFrom(END_COLUMNS)},
+    has_start = 1, has_end = 1`;
+
+const PROJECT_SQL = `INSERT INTO projects (project_id, last_activity_us) VALUES (?, ?)
+  ON CONFLICT (project_id) DO UPDATE SET
+    last_activity_us = max(coalesce(last_activity_us, excluded.last_activity_us), excluded.last_activity_us)`;
+
+export class SqliteIngest {
+  private readonly start: Statement;
+  private readonly end: Statement;
+  private readonly complete: Statement;
+  private readonly project: Statement;
+  private readonly batch: (parts: CallPart[]) => void;
+
+  constructor(db: Database) {
+    this.start = db.prepare(START_SQL);
+    this.end = db.prepare(END_SQL);
+    this.complete = db.prepare(COMPLETE_SQL);
+    this.project = db.prepare(PROJECT_SQL);
+    this.batch = db.transaction((parts: CallPart[]) => this.write(parts));
+  }
+
+  /** Writes all parts in one transaction; throws (and writes nothing) if any part fails. */
+  ingest(parts: CallPart[]): void {
+    if (parts.length > 0) this.batch(parts);
+  }
+
+  private write(parts: CallPart[]): void {
+    const activity = new Map<string, number>();
+    parts.forEach((part, i) => {
+      const at = `parts[${i}]`;
+      const c = part.call;
+      if (typeof c?.project_id !== 'string' || typeof c.id !== 'string') {
+        throw new ValidationError(`${at}.call`, 'expected project_id and id strings');
+      }
+      let last: number;
+      if (part.kind === 'start') {
+        this.start.run(c.project_id, c.id, ...startValues(part.call, part.startedAtUs, at));
+        last = part.startedAtUs;
+      } else if (part.kind === 'end') {
+        const e = part.call;
+        this.end.run(
+          e.project_id,
+          e.id,
+          ...endValues(e, part.endedAtUs, at),
+          e.trace_id ?? null,
+          part.startedAtUs === undefined ? null : micros(part.startedAtUs, `${at}.startedAtUs`),
+        );
+        last = part.endedAtUs;
+      } else if (part.kind === 'complete') {
+        const call = part.call;
+        this.complete.run(
+          call.project_id,
+          call.id,
+          ...startValues(call, part.startedAtUs, at),
+          ...endValues(call, part.endedAtUs, at),
+        );
+        last = Math.max(part.startedAtUs, part.endedAtUs);
+      } else {
+        throw new ValidationError(`${at}.kind`, 'expected start, end or complete');
+      }
+      const seen = activity.get(c.project_id);
+      if (seen === undefined || last > seen) activity.set(c.project_id, last);
+    });
+    for (const [projectId, last] of activity) this.project.run(projectId, last);
+  }
+}
+
+type StartHalf = Extract<CallPart, { kind: 'start' }>['call'];
+type EndHalf = Extract<CallPart, { kind: 'end' }>['call'];
+
+function startValues(c: StartHalf, startedAtUs: number, at: string): unknown[] {
+  return [
+    c.trace_id ?? null,
+    c.parent_id ?? null,
+    c.op_name ?? null,
+    c.display_name ?? null,
+    c.thread_id ?? null,
+    c.turn_id ?? null,
+    micros(startedAtUs, `${at}.startedAtUs`),
+    json(c.attributes, `${at}.call.attributes`),
+    json(c.inputs, `${at}.call.inputs`),
+    c.wb_user_id ?? null,
+    c.wb_run_id ?? null,
+    c.wb_run_step ?? null,
+  ];
+}
+
+function endValues(c: EndHalf, endedAtUs: number, at: string): unknown[] {
+  return [
+    micros(endedAtUs, `${at}.endedAtUs`),
+    c.exception ?? null,
+    json(c.output, `${at}.call.output`),
+    json(c.summary, `${at}.call.summary`),
+    c.wb_run_step_end ?? null,
+  ];
+}
+
+function micros(us: number, at: string): number {
+  if (!Number.isSafeInteger(us)) throw new ValidationError(at, 'expected integer microseconds');
+  return us;
+}
+
+/** JSON text of a value; undefined and null are stored as SQL NULL. */
+function json(value: unknown, at: string): string | null {
+  if (value === undefined || value === null) return null;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw new ValidationError(at, `not JSON-serialisable: ${(err as Error).message}`);
+  }
+  return text ?? null;
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { WeftError } from '../../shared/errors.js';
+import { runStoreContract } from '../contract.test-suite.js';
+import { completePart, startPart } from '../contract/contract-fixtures.test-suite.js';
+import { MIGRATIONS } from './migrations.js';
+import { SqliteStore } from './sqlite-store.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-sqlite-store-'));
+let counter = 0;
+const freshFile = () => path.join(dir, `store-${++counter}.db`);
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+runStoreContract('sqlite', async () => SqliteStore.open(freshFile()));
+
+describe('SqliteStore (SQLite specifics)', () => {
+  test('opens in WAL mode and migrates to the latest version; reopening is a no-op', async () => {
+    const file = freshFile();
+    const store = SqliteStore.open(file);
+    await store.ingest([completePart('e/p', 'a')]);
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(raw.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    } finally {
+      raw.close();
+    }
+    const again = SqliteStore.open(file);
+    assert.equal((await again.readCall('e/p', 'a'))?.status, 'success');
+    await again.close();
+    const third = SqliteStore.open(file);
+    assert.equal(await third.countCalls({ project_id: 'e/p' }), 1);
+    await third.close();
+  });
+
+  test('data of every kind survives close and reopen', async () => {
+    const file = freshFile();
+    const store = SqliteStore.open(file);
+    await store.ingest([startPart('e/p', 'a', { inputs: { x: 1 } })]);
+    await store.updateCall('e/p', 'a', { display_name: 'named' });
+    const obj = await store.createObject({ project_id: 'e/p', object_id: 'o', val: { v: 1 } });
+    const table = await store.createTable('e/p', [{ r: 1 }]);
+    const fileDigest = await store.createFile('e/p', 'f', Buffer.from('bytes'));
+    await store.createFeedback({ project_id: 'e/p', weave_ref: 'r', feedback_type: 't', payload: { k: 1 } });
+    await store.createApiKey('e/p', 'a'.repeat(64));
+    await store.close();
+    const reopened = SqliteStore.open(file);
+    try {
+      const call = await reopened.readCall('e/p', 'a');
+      assert.deepEqual([call?.display_name, call?.inputs, call?.status], ['named', { x: 1 }, 'running']);
+      assert.equal((await reopened.readObject('e/p', 'o', obj))?.digest, obj);
+      assert.deepEqual(
+        (await reopened.queryTable('e/p', table.digest))?.map((r) => r.val),
+        [{ r: 1 }],
+      );
+      assert.equal((await reopened.readFile('e/p', fileDigest))?.toString(), 'bytes');
+      assert.equal((await reopened.queryFeedback({ project_id: 'e/p' })).length, 1);
+      assert.equal(await reopened.hasApiKeys(), true);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  test('an unwritable path is a WeftError naming the path', () => {
+    const blocker = path.join(dir, 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    const bad = path.join(blocker, 'weft.db');
+    assert.throws(
+      () => SqliteStore.open(bad),
+      (err) => {
+        assert.ok(err instanceof WeftError);
+        assert.equal(err.code, 'STORE_OPEN_FAILED');
+        assert.ok(err.message.includes(bad), err.message);
+        return true;
+      },
+    );
+  });
+
+  test('a database from a newer weft is refused', () => {
+    const file = freshFile();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    assert.throws(() => SqliteStore.open(file), /newer/);
+  });
+
+  test(':memory: works, streams included, and leaves nothing behind', async () => {
+    const store = SqliteStore.open(':memory:');
+    const file = store.file;
+    await store.ingest([completePart('e/p', 'a'), completePart('e/p', 'b')]);
+    const streamed = [];
+    for await (const call of store.queryCalls({ project_id: 'e/p' })) streamed.push(call.id);
+    assert.deepEqual(streamed, ['a', 'b']);
+    await store.close();
+    assert.equal(fs.existsSync(file), false);
+  });
+
+  test('operations after close fail with STORE_CLOSED; close is idempotent', async () => {
+    const store = SqliteStore.open(freshFile());
+    await store.close();
+    await store.close();
+    await assert.rejects(
+      store.readCall('e/p', 'a'),
+      (err) => err instanceof WeftError && err.code === 'STORE_CLOSED',
+    );
+    assert.throws(() => store.queryCalls({ project_id: 'e/p' }), /closed/);
+  });
+
+  test('a stream of 50 000 rows runs while more calls are ingested', async () => {
+    const store = SqliteStore.open(freshFile());
+    try {
+      const project = 'e/big';
+      const batch = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) =>
+          completePart(project, `c${String(from + i).padStart(6, '0')}`, {
+            startedAtUs: 1_000_000 + from + i,
+            inputs: { i: from + i },
+          }),
+        );
+      for (let i = 0; i < 50_000; i += 5_000) await store.ingest(batch(i, 5_000));
+      let seen = 0;
+      let ingested = 0;
+      let previous = '';
+      for await (const call of store.queryCalls({ project_id: project })) {
+        assert.ok(call.id > previous);
+        previous = call.id;
+        if (++seen % 5_000 === 0) {
+          await store.ingest(batch(100_000 + ingested, 1_000));
+          ingested += 1_000;
+        }
+      }
+      assert.equal(seen, 50_000);
+      assert.equal(await store.countCalls({ project_id: project }), 50_000 + ingested);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,316 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { CallRecord } from '../../shared/call-types.js';
+import { WeftError } from '../../shared/errors.js';
+import { microsToIso } from '../../shared/time.js';
+import type {
+  ApiKeyRecord,
+  CallPart,
+  CallsQuery,
+  FeedbackCreate,
+  FeedbackQuery,
+  FeedbackRecord,
+  ObjectRecord,
+  ObjectsQuery,
+  ProjectSummary,
+  StoreStats,
+  TraceStore,
+} from '../trace-store.js';
+import { CALL_RECORD_FIELDS, rowToCall, selectList } from './call-fields.js';
+import type { CallRow } from './call-fields.js';
+import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
+import { applyMigrations } from './migrations.js';
+import { ReadPool, StatementCache } from './read-pool.js';
+import { SqliteApiKeys } from './sqlite-api-keys.js';
+import { SqliteFeedback } from './sqlite-feedback.js';
+import { SqliteFiles } from './sqlite-files.js';
+import { SqliteIngest } from './sqlite-ingest.js';
+import { SqliteObjects } from './sqlite-objects.js';
+import type { SqlFragment } from './sqlite-query.js';
+import { SqliteTables } from './sqlite-tables.js';
+
+/** Tunables of the SQLite store. */
+export const DEFAULTS = {
+  /** How long a connection waits for a lock held by another connection or process, in milliseconds. */
+  busyTimeoutMs: 5_000,
+  /** Idle read-only connections kept for reuse by `queryCalls` streams. */
+  maxIdleReadConnections: 4,
+  /** A `queryCalls` stream yields to the event loop after this many rows, so other work can run. */
+  streamYieldEveryRows: 500,
+  /** Prepared statements cached per connection, keyed by SQL text (least recently used evicted). */
+  statementCacheSize: 200,
+  /** SQLite page cache per connection, in KiB. */
+  cacheSizeKiB: 64 * 1024,
+  /**
+   * WAL pages (4 KiB) written before SQLite checkpoints them into the database file, on a commit of
+   * the main connection. Larger than SQLite's 1 000: checkpoints (and their fsyncs) are the main cost
+   * of ingest, and fewer, larger ones write each hot index page once instead of many times.
+   */
+  walAutocheckpointPages: 10_000,
+  /** Size the WAL file is truncated back to after a checkpoint, in bytes. */
+  walSizeLimitBytes: 64 * 1024 * 1024,
+};
+
+export type SqliteStoreOptions = Partial<typeof DEFAULTS>;
+
+const DELETE_TREE_SQL = `WITH RECURSIVE doomed(id) AS (
+    SELECT value FROM json_each(?)
+    UNION
+    SELECT c.id FROM calls c JOIN doomed d ON c.project_id = ? AND c.parent_id = d.id
+  )
+  DELETE FROM calls WHERE project_id = ? AND id IN (SELECT id FROM doomed)`;
+
+/**
+ * The embedded store: one SQLite file in WAL mode (`synchronous=NORMAL`). The main connection does
+ * all writes and the short reads; every `queryCalls` stream reads on its own read-only connection
+ * (pooled, see read-pool.ts), so a long stream neither holds rows in memory nor blocks ingest: it
+ * sees the data as of its first row. A stream left unfinished keeps its connection (and its WAL
+ * snapshot) until it is finished or its iterator's `return()` is called: consumers must do so.
+ *
+ * `open(':memory:')` uses a file in a fresh temp dir, deleted on close (streams need a shared file).
+ */
+export class SqliteStore implements TraceStore {
+  readonly kind = 'sqlite';
+  private readonly statements: StatementCache;
+  private readonly readers: ReadPool;
+  private readonly ingester: SqliteIngest;
+  private readonly feedback: SqliteFeedback;
+  private readonly objects: SqliteObjects;
+  private readonly tables: SqliteTables;
+  private readonly files: SqliteFiles;
+  private readonly keys: SqliteApiKeys;
+  private readonly readCallStmt: Statement;
+  private readonly deleteTreeStmt: Statement;
+  private readonly updateStmt: Statement;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    /** The database file. */
+    readonly file: string,
+    private readonly options: typeof DEFAULTS,
+    private readonly tempDir: string | undefined,
+  ) {
+    this.statements = new StatementCache(db, options.statementCacheSize);
+    this.readers = new ReadPool(file, {
+      maxIdle: options.maxIdleReadConnections,
+      busyTimeoutMs: options.busyTimeoutMs,
+      statementCacheSize: options.statementCacheSize,
+    });
+    this.ingester = new SqliteIngest(db);
+    this.feedback = new SqliteFeedback(db, this.statements);
+    this.objects = new SqliteObjects(db, this.statements);
+    this.tables = new SqliteTables(db);
+    this.files = new SqliteFiles(db);
+    this.keys = new SqliteApiKeys(db);
+    this.readCallStmt = db.prepare(
+      `SELECT ${selectList(CALL_RECORD_FIELDS)} FROM calls WHERE project_id = ? AND id = ?`,
+    );
+    this.deleteTreeStmt = db.prepare(DELETE_TREE_SQL);
+    this.updateStmt = db.prepare(
+      'UPDATE calls SET display_name_override = ? WHERE project_id = ? AND id = ?',
+    );
+  }
+
+  /**
+   * Opens (creating it and its parent folders if needed) and migrates the store at `file`. Throws a
+   * WeftError (`STORE_OPEN_FAILED`) naming the path if it cannot be opened for writing.
+   */
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const opts = { ...DEFAULTS, ...options };
+    let tempDir: string | undefined;
+    let target = file;
+    let db: Db | undefined;
+    try {
+      if (file === ':memory:' || file === '') {
+        tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-memory-'));
+        target = path.join(tempDir, 'weft.db');
+      }
+      fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+      db = new Database(target, { timeout: opts.busyTimeoutMs });
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new Error(`could not enable WAL mode (journal_mode is ${String(mode)})`);
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutocheckpointPages))}`);
+      db.pragma(`journal_size_limit = ${Math.max(-1, Math.floor(opts.walSizeLimitBytes))}`);
+      db.pragma(`cache_size = -${Math.max(1, Math.floor(opts.cacheSizeKiB))}`);
+      applyMigrations(db);
+      db.exec('BEGIN IMMEDIATE; COMMIT'); // proves the file is writable even when nothing was migrated
+      return new SqliteStore(db, target, opts, tempDir);
+    } catch (err) {
+      db?.close();
+      if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+      if (err instanceof WeftError) throw err;
+      throw new WeftError(
+        `Cannot open the SQLite store at ${file} for writing: ${(err as Error).message}`,
+        'STORE_OPEN_FAILED',
+        { cause: err },
+      );
+    }
+  }
+
+  async ingest(parts: CallPart[]): Promise<void> {
+    this.assertOpen();
+    this.ingester.ingest(parts);
+  }
+
+  /**
+   * Validates and compiles the query at once (a ValidationError is thrown by this call), then streams
+   * the rows from a read-only connection. See call-query-sql.ts and sqlite-query.ts for the semantics.
+   */
+  queryCalls(query: CallsQuery): AsyncIterable<CallRecord> {
+    this.assertOpen();
+    const compiled = compileCallsSelect(query);
+    return { [Symbol.asyncIterator]: () => this.stream(compiled) };
+  }
+
+  private async *stream(compiled: SqlFragment): AsyncGenerator<CallRecord> {
+    const reader = this.readers.acquire();
+    try {
+      const every = Math.max(1, this.options.streamYieldEveryRows);
+      let n = 0;
+      for (const row of reader.prepare(compiled.sql).iterate(...compiled.params)) {
+        yield rowToCall(row as CallRow);
+        if (++n % every === 0) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.closed) throw new WeftError('the store was closed during a query', 'STORE_CLOSED');
+        }
+      }
+    } finally {
+      this.readers.release(reader);
+    }
+  }
+
+  async countCalls(query: Omit<CallsQuery, 'sort_by' | 'offset' | 'columns'>): Promise<number> {
+    this.assertOpen();
+    const compiled = compileCallsCount(query);
+    return (this.statements.get(compiled.sql).get(...compiled.params) as { n: number }).n;
+  }
+
+  async readCall(projectId: string, id: string): Promise<CallRecord | null> {
+    this.assertOpen();
+    const row = this.readCallStmt.get(projectId, id) as CallRow | undefined;
+    return row ? rowToCall(row) : null;
+  }
+
+  async deleteCalls(projectId: string, ids: string[]): Promise<number> {
+    this.assertOpen();
+    if (ids.length === 0) return 0;
+    return this.deleteTreeStmt.run(JSON.stringify(ids), projectId, projectId).changes;
+  }
+
+  /** Stores the name as an override that wins over any start re-sent later; `''` / null removes it. */
+  async updateCall(projectId: string, id: string, update: { display_name: string | null }): Promise<boolean> {
+    this.assertOpen();
+    return this.updateStmt.run(update.display_name ?? '', projectId, id).changes > 0;
+  }
+
+  async createFeedback(feedback: FeedbackCreate): Promise<FeedbackRecord> {
+    this.assertOpen();
+    return this.feedback.create(feedback);
+  }
+
+  async queryFeedback(query: FeedbackQuery): Promise<FeedbackRecord[]> {
+    this.assertOpen();
+    return this.feedback.query(query);
+  }
+
+  async createObject(obj: {
+    project_id: string;
+    object_id: string;
+    val: unknown;
+    base_object_class?: string | null;
+  }): Promise<string> {
+    this.assertOpen();
+    return this.objects.createObject(obj);
+  }
+
+  async readObject(projectId: string, objectId: string, digest: string): Promise<ObjectRecord | null> {
+    this.assertOpen();
+    return this.objects.readObject(projectId, objectId, digest);
+  }
+
+  async queryObjects(query: ObjectsQuery): Promise<ObjectRecord[]> {
+    this.assertOpen();
+    return this.objects.queryObjects(query);
+  }
+
+  async createTable(projectId: string, rows: unknown[]): Promise<{ digest: string; row_digests: string[] }> {
+    this.assertOpen();
+    return this.tables.createTable(projectId, rows);
+  }
+
+  async queryTable(
+    projectId: string,
+    digest: string,
+    options?: { limit?: number; offset?: number },
+  ): Promise<{ digest: string; val: unknown }[] | null> {
+    this.assertOpen();
+    return this.tables.queryTable(projectId, digest, options);
+  }
+
+  async createFile(projectId: string, name: string, content: Buffer): Promise<string> {
+    this.assertOpen();
+    return this.files.createFile(projectId, name, content);
+  }
+
+  async readFile(projectId: string, digest: string): Promise<Buffer | null> {
+    this.assertOpen();
+    return this.files.readFile(projectId, digest);
+  }
+
+  /** Projects that have received calls, by id; `call_count` counts the calls stored now. */
+  async listProjects(): Promise<ProjectSummary[]> {
+    this.assertOpen();
+    const rows = this.statements
+      .get(
+        `SELECT p.project_id, coalesce(c.n, 0) AS call_count, p.last_activity_us FROM projects p
+         LEFT JOIN (SELECT project_id, count(*) AS n FROM calls GROUP BY project_id) c USING (project_id)
+         ORDER BY p.project_id`,
+      )
+      .all() as { project_id: string; call_count: number; last_activity_us: number | null }[];
+    return rows.map((r) => ({
+      project_id: r.project_id,
+      call_count: r.call_count,
+      last_activity: r.last_activity_us === null ? null : microsToIso(r.last_activity_us),
+    }));
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.assertOpen();
+    return this.statements
+      .get('SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM projects) AS projects')
+      .get() as StoreStats;
+  }
+
+  async createApiKey(projectId: string, keyHash: string): Promise<ApiKeyRecord> {
+    this.assertOpen();
+    return this.keys.createApiKey(projectId, keyHash);
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
+    this.assertOpen();
+    return this.keys.findApiKey(keyHash);
+  }
+
+  async hasApiKeys(): Promise<boolean> {
+    this.assertOpen();
+    return this.keys.hasApiKeys();
+  }
+
+  /** Closes the connections (streams still open end with a STORE_CLOSED error). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.readers.close();
+    this.db.close();
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new WeftError('the store is closed', 'STORE_CLOSED');
+  }
+}
