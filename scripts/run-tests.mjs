@@ -1,7 +1,8 @@
 // Runs every compiled test file (dist/src/**/*.test.js, dist/test/**/*.test.js) with Node's test runner.
 // Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains a substring)
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -28,9 +29,14 @@ if (files.length === 0) {
   console.error('no test files found (did the build run?)');
   process.exit(1);
 }
+// Records a test leaves unsent spill into a temp spool, never into the working tree.
+const spoolDir = mkdtempSync(join(tmpdir(), 'weft-test-spool-'));
 const child = spawn(
   process.execPath,
   ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, WEFT_SPOOL_DIR: spoolDir } },
 );
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+child.on('exit', (code, signal) => {
+  rmSync(spoolDir, { recursive: true, force: true });
+  process.exit(signal ? 1 : (code ?? 1));
+});

@@ -1,37 +1,40 @@
+import type { BatchSender, SendCounters, WireItem } from './batch-sender.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
-import type { HttpTransport } from './http-transport.js';
+import { backoffDelay } from './retry-policy.js';
 import type { ItemKind, QueueItem, SendQueue } from './send-queue.js';
+import type { Spool } from './spool/spool.js';
 
 export interface WorkerOptions {
   maxBatchSize: number;
   maxBatchBytes: number;
   batchIntervalMs: number;
   maxConcurrentRequests: number;
-}
-
-/** Where each kind of item is posted, and how a body wraps the items' JSON. */
-export interface Endpoints {
-  complete: string;
-  start: string;
-  end: string;
+  retryDeadlineMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** `spool`: every record goes through the disk spool; `memory`: only under pressure or outage. */
+  durability: 'memory' | 'spool';
 }
 
 /** What flush() and finish() resolve with. Counts are of items settled while the caller waited. */
 export interface FlushReport {
   /** Items (complete calls, starts, ends) the server accepted. */
   sent: number;
-  /** Items given up on after retries or rejected by the server. */
+  /** Items given up on, or rejected by the server (see the dead-letter file). */
   failed: number;
   /** Calls still running whose start waits for its end (untouched by flush). */
   pendingCalls: number;
+  /** Items waiting in the disk spool (e.g. while the server is unreachable). */
+  spooled: number;
   /** True if the timeout passed before everything queued before the call was settled. */
   timedOut: boolean;
 }
 
-interface Batch {
-  kind: ItemKind;
-  items: QueueItem[];
-  minSeq: number;
+export interface WorkerCounters extends SendCounters {
+  /** Items written to the disk spool because of memory pressure or an outage. */
+  spilled: number;
+  /** Items lost: the queue and the spool were both full (or the spool is off). */
+  dropped: number;
 }
 
 interface Waiter {
@@ -40,43 +43,64 @@ interface Waiter {
 }
 
 /**
- * The one background worker: takes items from the send queue into batches and posts them. A batch
- * leaves when it is full (items or bytes), when its oldest item has waited `batchIntervalMs`, or at
- * once for a flush. Its timer never keeps the process alive. flush() waits on a sequence watermark:
- * it resolves when every item queued before it has been settled, whatever batch carried it.
+ * The one background worker. Memory batches leave the send queue when full, when their oldest item
+ * has waited `batchIntervalMs`, or at once for a flush; spooled items are sent one batch at a time,
+ * in order. When the server stays unreachable past the retry deadline the worker enters an outage:
+ * queued and new items go to the disk spool, and one probe at a time (with backoff) tries the spool's
+ * oldest batch until the server answers. Its timers never keep the process alive. flush() waits on a
+ * sequence watermark: every item queued before it, wherever it is now, must be settled.
  */
 export class BatchWorker {
-  readonly counters = { sent: 0, failed: 0 };
-  private readonly inFlight = new Set<Batch>();
+  private readonly inFlight = new Set<QueueItem[]>();
+  private spoolBusy = false;
+  private outage = false;
+  private probeAttempt = 0;
   private waiters: Waiter[] = [];
   private drainUpTo = 0;
   private timer: NodeJS.Timeout | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly queue: SendQueue,
-    private readonly transport: HttpTransport,
-    private readonly endpoints: Endpoints,
+    private readonly sender: BatchSender,
+    /** Shared with the sender, which counts sent, failed, rejected and truncated items. */
+    readonly counters: WorkerCounters,
     private readonly options: WorkerOptions,
     private readonly log: RateLimitedLogger,
+    private readonly spool: Spool | undefined,
   ) {}
 
-  /** Items taken from the queue and not settled yet. */
   get inFlightCount(): number {
     let n = 0;
-    for (const b of this.inFlight) n += b.items.length;
+    for (const b of this.inFlight) n += b.length;
     return n;
   }
 
-  /** Called after items were queued. */
-  notify(): void {
+  get spooled(): number {
+    return this.spool?.ownPending ?? 0;
+  }
+
+  isIdle(): boolean {
+    return this.queue.length === 0 && this.inFlight.size === 0 && !this.spoolBusy && !this.spool?.hasUnread();
+  }
+
+  /** Queues a record: in memory, or in the spool (durability `spool`, an outage, or a full queue). */
+  enqueue(kind: ItemKind, json: string): void {
+    const toSpool = this.spool && (this.options.durability === 'spool' || this.outage);
+    if (toSpool || !this.queue.push(kind, json)) {
+      this.spill({ kind, seq: this.queue.takeSeq(), json });
+    }
     if (this.fullBatchReady()) this.pump();
     else this.armTimer();
   }
 
-  /** Sends everything queued so far and resolves once it is settled (or the timeout passes). */
+  /** Starts sending what an earlier process left in the spool. */
+  resume(): void {
+    this.pump();
+  }
+
   async flush(timeoutMs: number, pendingCalls: () => number): Promise<FlushReport> {
-    const sent0 = this.counters.sent;
-    const failed0 = this.counters.failed;
+    const c0 = { ...this.counters };
     const upTo = this.queue.lastSeq;
     let timedOut = false;
     if (this.lowestUnsettled() <= upTo) {
@@ -84,18 +108,46 @@ export class BatchWorker {
       this.pump();
       timedOut = await this.waitSettled(upTo, timeoutMs);
     }
+    const c = this.counters;
     return {
-      sent: this.counters.sent - sent0,
-      failed: this.counters.failed - failed0,
+      sent: c.sent - c0.sent,
+      failed: c.failed - c0.failed + c.rejected - c0.rejected + c.dropped - c0.dropped,
       pendingCalls: pendingCalls(),
+      spooled: this.spooled,
       timedOut,
     };
   }
 
-  /** Stops the timer. A later notify() starts the worker again. */
+  /** Stops the timers. A later enqueue starts the worker again. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.timer = this.probeTimer = undefined;
+  }
+
+  /** process.exit(): writes what is in memory (queued, in flight, and `extra`) to the spool, synchronously. */
+  spillSync(extra: WireItem[]): number {
+    if (!this.spool) return 0;
+    let n = 0;
+    const all: WireItem[] = [...extra];
+    for (const batch of this.inFlight) all.push(...batch);
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) all.push(item);
+    for (const item of all) if (this.spill(item)) n++;
+    this.spool.syncNow();
+    return n;
+  }
+
+  private spill(item: WireItem): boolean {
+    if (this.spool?.append(item.kind, item.seq, item.json)) {
+      this.counters.spilled++;
+      return true;
+    }
+    this.counters.dropped++;
+    this.log.warn(
+      'dropped',
+      `send queue and spool full (or spool off): dropped a call record; ${this.counters.dropped} dropped so far`,
+    );
+    return false;
   }
 
   private waitSettled(upTo: number, timeoutMs: number): Promise<boolean> {
@@ -120,9 +172,18 @@ export class BatchWorker {
     return this.queue.length >= this.options.maxBatchSize || this.queue.bytes >= this.options.maxBatchBytes;
   }
 
+  private spoolReady(): boolean {
+    const spool = this.spool;
+    if (!spool || this.spoolBusy || !spool.hasUnread()) return false;
+    if (this.options.durability === 'memory') return true; // spilled or recovered items: send now
+    return spool.oldestSeq() <= this.drainUpTo || spool.ownPending >= this.options.maxBatchSize;
+  }
+
   private armTimer(): void {
-    if (this.timer || this.queue.length === 0) return;
+    if (this.timer || this.outage) return;
     const head = this.queue.peek();
+    const spoolWaiting = this.options.durability === 'spool' && (this.spool?.ownPending ?? 0) > 0;
+    if (!head && !spoolWaiting) return;
     const waited = head ? Date.now() - head.queuedAt : 0;
     this.timer = setTimeout(
       () => {
@@ -136,18 +197,22 @@ export class BatchWorker {
   }
 
   private pump(): void {
+    if (this.outage) {
+      this.armProbe();
+      return;
+    }
+    if (this.spoolReady()) void this.sendSpoolBatch(this.options.retryDeadlineMs);
     while (this.inFlight.size < this.options.maxConcurrentRequests) {
       const head = this.queue.peek();
       if (!head || (head.seq > this.drainUpTo && !this.fullBatchReady())) break;
       const batch = this.takeBatch();
       this.inFlight.add(batch);
-      void this.send(batch);
+      void this.sendMemoryBatch(batch);
     }
-    if (this.queue.length > 0) this.armTimer();
-    else this.stop();
+    if (this.queue.length > 0 || this.spool?.hasUnread()) this.armTimer();
   }
 
-  private takeBatch(): Batch {
+  private takeBatch(): QueueItem[] {
     const first = this.queue.shift()!;
     const items = [first];
     if (first.kind === 'complete') {
@@ -162,14 +227,15 @@ export class BatchWorker {
         items.push(this.queue.shift()!);
       }
     }
-    return { kind: first.kind, items, minSeq: first.seq };
+    return items;
   }
 
-  private async send(batch: Batch): Promise<void> {
+  private async sendMemoryBatch(batch: QueueItem[]): Promise<void> {
     try {
-      await this.sendItems(batch.kind, batch.items);
+      const left = await this.sender.send(batch[0]!.kind, batch, this.options.retryDeadlineMs);
+      if (left.length > 0) this.unreachable(left);
     } catch (err) {
-      this.fail(batch.items.length, `unexpected error while sending: ${String(err)}`);
+      this.unreachable(batch, err);
     } finally {
       this.inFlight.delete(batch);
       this.settleWaiters();
@@ -177,30 +243,78 @@ export class BatchWorker {
     }
   }
 
-  /** Sends items of one kind; a 413 on a batch of several splits it in halves. */
-  private async sendItems(kind: ItemKind, items: QueueItem[]): Promise<void> {
-    const outcome = await this.transport.post(this.endpoints[kind], wrap(kind, items));
-    if (outcome.ok) {
-      this.counters.sent += items.length;
+  private async sendSpoolBatch(deadlineMs: number): Promise<void> {
+    const spool = this.spool!;
+    const batch = spool.read(this.options.maxBatchSize, this.options.maxBatchBytes);
+    if (!batch) {
+      if (this.outage) this.endOutage(); // nothing left to probe with
       return;
     }
-    if (outcome.tooLarge && items.length > 1) {
-      const mid = items.length >> 1;
-      await this.sendItems(kind, items.slice(0, mid));
-      await this.sendItems(kind, items.slice(mid));
-      return;
+    this.spoolBusy = true;
+    try {
+      if (await this.sender.sendMixed(batch.items, deadlineMs)) {
+        spool.commit(batch);
+        if (this.outage) this.endOutage();
+      } else {
+        spool.rewind();
+        this.beginOutage();
+      }
+    } catch (err) {
+      spool.rewind();
+      this.log.warn('spool-send', `could not send spooled records: ${String(err)}`);
+      this.beginOutage();
+    } finally {
+      this.spoolBusy = false;
+      this.settleWaiters();
+      this.pump();
     }
-    this.fail(items.length, outcome.message);
   }
 
-  private fail(count: number, message: string): void {
-    this.counters.failed += count;
-    this.log.warn('send-failed', `could not send ${count} call record(s): ${message}`);
+  /** Items the server could not take in time: spool them and enter an outage, or count them lost. */
+  private unreachable(items: WireItem[], err?: unknown): void {
+    if (!this.spool) {
+      this.counters.failed += items.length;
+      const why = err ? `: ${String(err)}` : '';
+      this.log.warn('send-failed', `could not send ${items.length} call record(s), server unreachable${why}`);
+      return;
+    }
+    for (const item of items) this.spill(item);
+    this.beginOutage();
+  }
+
+  private beginOutage(): void {
+    if (!this.spool) return;
+    if (!this.outage) {
+      this.outage = true;
+      this.log.warn(
+        'outage',
+        `server unreachable: spooling call records to ${this.spool.dir} until it answers`,
+      );
+    }
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) this.spill(item);
+  }
+
+  private endOutage(): void {
+    this.outage = false;
+    this.probeAttempt = 0;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+  }
+
+  private armProbe(): void {
+    if (this.probeTimer || this.spoolBusy) return;
+    const delay = backoffDelay(this.probeAttempt++, this.options.retryBaseMs, this.options.retryMaxMs);
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      void this.sendSpoolBatch(0);
+    }, delay);
+    this.probeTimer.unref();
   }
 
   private lowestUnsettled(): number {
     let lowest = this.queue.peek()?.seq ?? Infinity;
-    for (const b of this.inFlight) if (b.minSeq < lowest) lowest = b.minSeq;
+    for (const b of this.inFlight) if (b[0]!.seq < lowest) lowest = b[0]!.seq;
+    if (this.spool) lowest = Math.min(lowest, this.spool.oldestSeq());
     return lowest;
   }
 
@@ -214,13 +328,4 @@ export class BatchWorker {
     }
     this.waiters = still;
   }
-}
-
-function wrap(kind: ItemKind, items: QueueItem[]): string {
-  if (kind === 'complete') {
-    let body = '{"batch":[';
-    for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + items[i]!.json;
-    return body + ']}';
-  }
-  return kind === 'start' ? `{"start":${items[0]!.json}}` : `{"end":${items[0]!.json}}`;
 }

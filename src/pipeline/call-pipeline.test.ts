@@ -204,6 +204,8 @@ describe('pairing', () => {
   test('an end that arrives before its start is held and pairs when the start comes', async () => {
     const p = new CallPipeline({
       ...PIPELINE_DEFAULTS,
+      spoolDir: false,
+      durability: 'memory',
       projectId: 'acme/p',
       serverUrl: r.url,
       apiKey: undefined,
@@ -361,6 +363,7 @@ describe('sending', () => {
     const client = await init({
       project: 'acme/down',
       serverUrl: 'http://127.0.0.1:9',
+      spoolDir: false,
       retryDeadlineMs: 50,
       retryBaseMs: 5,
       logger: quiet,

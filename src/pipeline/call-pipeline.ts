@@ -1,10 +1,13 @@
-import { BatchWorker, type FlushReport } from './batch-worker.js';
+import { BatchSender, type WireItem } from './batch-sender.js';
+import { BatchWorker, type FlushReport, type WorkerCounters } from './batch-worker.js';
 import type { EndHalf, StartHalf } from './call-halves.js';
 import { HttpTransport, type TransportStats } from './http-transport.js';
 import { PairingBuffer, type Outgoing } from './pairing-buffer.js';
 import type { PipelineOptions } from './pipeline-defaults.js';
 import { RateLimitedLogger, type WeftLogger } from './rate-limited-logger.js';
 import { SendQueue } from './send-queue.js';
+import { DeadLetter } from './spool/dead-letter.js';
+import { Spool } from './spool/spool.js';
 
 export interface PipelineConfig extends PipelineOptions {
   /** `entity/project` */
@@ -12,15 +15,12 @@ export interface PipelineConfig extends PipelineOptions {
   serverUrl: string;
   apiKey: string | undefined;
   logger: WeftLogger;
+  /** Root folder of the disk spool, or false to keep everything in memory (and drop past the bounds). */
+  spoolDir: string | false;
+  durability: 'memory' | 'spool';
 }
 
-export interface PipelineStats extends TransportStats {
-  /** Items the server accepted. */
-  sent: number;
-  /** Items given up on. */
-  failed: number;
-  /** Items dropped because the send queue was full. */
-  dropped: number;
+export interface PipelineStats extends TransportStats, WorkerCounters {
   /** Starts sent eagerly because the pairing buffer was full. */
   overflowStarts: number;
   /** Starts sent because their call ran longer than `autoEagerAfterMs`. */
@@ -28,6 +28,9 @@ export interface PipelineStats extends TransportStats {
   queuedItems: number;
   queuedBytes: number;
   inFlightItems: number;
+  /** Records of this process waiting in the disk spool. */
+  spooledItems: number;
+  spoolBytes: number;
   pendingCalls: number;
   earlyEnds: number;
 }
@@ -49,33 +52,74 @@ export const FINISH_DEFAULTS = { pairingTimeoutMs: 300_000, timeoutMs: 60_000 } 
 export const FLUSH_DEFAULTS = { timeoutMs: 60_000 } as const;
 
 /**
- * The write pipeline: pairing buffer -> bounded send queue -> one background worker -> transport.
- * Its public methods never throw into user code.
+ * The write pipeline: pairing buffer -> bounded send queue (and disk spool) -> one background worker
+ * -> transport. Its public methods never throw into user code.
  */
 export class CallPipeline {
   private readonly pairing: PairingBuffer;
   private readonly queue: SendQueue;
   private readonly transport: HttpTransport;
   private readonly worker: BatchWorker;
+  private readonly spool: Spool | undefined;
   private readonly log: RateLimitedLogger;
   private autoEagerTimer: NodeJS.Timeout | undefined;
   private finishing: Promise<FlushReport> | undefined;
-  private counts = { dropped: 0, overflowStarts: 0, autoEagerStarts: 0 };
+  private counts = { overflowStarts: 0, autoEagerStarts: 0 };
 
   constructor(private readonly config: PipelineConfig) {
     this.log = new RateLimitedLogger(config.logger);
     this.pairing = new PairingBuffer(config.maxPendingCalls);
     this.queue = new SendQueue(config.maxQueueItems, config.maxQueueBytes);
     this.transport = new HttpTransport(config);
+    if (config.spoolDir !== false) {
+      this.spool = new Spool({
+        root: config.spoolDir,
+        projectId: config.projectId,
+        serverUrl: config.serverUrl,
+        maxBytes: config.maxSpoolBytes,
+        segmentBytes: config.spoolSegmentBytes,
+        fsyncIntervalMs: config.fsyncIntervalMs,
+      });
+    }
     const [entity = '', project = ''] = config.projectId.split('/');
     const base = `/v2/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`;
+    const endpoints = {
+      complete: `${base}/calls/complete`,
+      start: `${base}/call/start`,
+      end: `${base}/call/end`,
+    };
+    const deadLetter = this.spool ? new DeadLetter(this.spool.dir) : undefined;
+    const counters: WorkerCounters = {
+      sent: 0,
+      failed: 0,
+      rejected: 0,
+      truncated: 0,
+      spilled: 0,
+      dropped: 0,
+    };
     this.worker = new BatchWorker(
       this.queue,
-      this.transport,
-      { complete: `${base}/calls/complete`, start: `${base}/call/start`, end: `${base}/call/end` },
+      new BatchSender(this.transport, endpoints, counters, this.log, deadLetter),
+      counters,
       config,
       this.log,
+      this.spool,
     );
+  }
+
+  /**
+   * Adopts what earlier processes left in the spool for this project and server and starts sending
+   * it. Returns true if anything was waiting.
+   */
+  recover(): boolean {
+    try {
+      if (!this.spool?.recover()) return false;
+      this.worker.resume();
+      return true;
+    } catch (err) {
+      this.log.warn('recover', `could not read the spool: ${String(err)}`);
+      return false;
+    }
   }
 
   /** Records a call's start. Eager starts are queued at once; others wait for their end. */
@@ -114,9 +158,25 @@ export class CallPipeline {
     return this.finishing;
   }
 
-  /** Nothing queued, in flight, or waiting for pairing. */
+  /** Nothing queued, in flight, spooled or waiting for pairing. */
   isIdle(): boolean {
-    return this.queue.length === 0 && this.worker.inFlightCount === 0 && this.pairing.isEmpty();
+    return this.worker.isIdle() && this.pairing.isEmpty();
+  }
+
+  /**
+   * process.exit(): no asynchronous work will run again, so everything still in memory (queued, in
+   * flight, and calls still running or waiting for their start) goes to the spool synchronously, for
+   * the next process to send. Returns how many records were written.
+   */
+  spillOnExit(): number {
+    try {
+      const extra: WireItem[] = this.pairing.takeAll().map((o) => ({ kind: o.kind, seq: 0, json: o.json }));
+      const n = this.worker.spillSync(extra);
+      this.spool?.close();
+      return n;
+    } catch {
+      return 0;
+    }
   }
 
   stats(): PipelineStats {
@@ -127,6 +187,8 @@ export class CallPipeline {
       queuedItems: this.queue.length,
       queuedBytes: this.queue.bytes,
       inFlightItems: this.worker.inFlightCount,
+      spooledItems: this.worker.spooled,
+      spoolBytes: this.spool?.bytes ?? 0,
       pendingCalls: this.pairing.pendingCount,
       earlyEnds: this.pairing.earlyEndCount,
     };
@@ -147,20 +209,12 @@ export class CallPipeline {
     this.clearAutoEager();
     const report = await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs, () => 0);
     this.worker.stop();
+    this.spool?.close();
     return report;
   }
 
   private enqueue(out: Outgoing): void {
-    if (!this.queue.push(out.kind, out.json)) {
-      this.counts.dropped++;
-      this.log.warn(
-        'queue-full',
-        `send queue full (${this.queue.length} items, ${this.queue.bytes} bytes): dropped a call record; ` +
-          `${this.counts.dropped} dropped so far`,
-      );
-      return;
-    }
-    this.worker.notify();
+    this.worker.enqueue(out.kind, out.json);
   }
 
   private armAutoEager(delay = this.config.autoEagerAfterMs): void {

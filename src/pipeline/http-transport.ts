@@ -18,7 +18,7 @@ export interface TransportOptions {
 /** The outcome of one logical send (after retries). */
 export type SendOutcome =
   | { ok: true; attempts: number }
-  | { ok: false; status: number; message: string; attempts: number; tooLarge: boolean };
+  | { ok: false; status: number; message: string; attempts: number; tooLarge: boolean; retryable: boolean };
 
 export interface TransportStats {
   requests: number;
@@ -45,7 +45,11 @@ export class HttpTransport {
     if (options.apiKey) this.headers.authorization = `Bearer ${options.apiKey}`;
   }
 
-  async post(path: string, json: string): Promise<SendOutcome> {
+  /**
+   * Posts `json`, retrying transient failures until `deadlineMs` from now (0: one attempt only).
+   * Resolves with the outcome; never rejects.
+   */
+  async post(path: string, json: string, deadlineMs = this.options.retryDeadlineMs): Promise<SendOutcome> {
     const raw = Buffer.from(json);
     let body: Buffer = raw;
     const headers = { ...this.headers };
@@ -53,7 +57,7 @@ export class HttpTransport {
       body = await gzip(raw, { level: zlibConstants.Z_BEST_SPEED });
       headers['content-encoding'] = 'gzip';
     }
-    const deadline = Date.now() + this.options.retryDeadlineMs;
+    const deadline = Date.now() + deadlineMs;
     for (let attempt = 0; ; attempt++) {
       const result = await this.once(path, body, headers);
       if (attempt === 0) this.stats.bytesRaw += raw.length;
@@ -72,6 +76,7 @@ export class HttpTransport {
           message: result.message,
           attempts: attempt + 1,
           tooLarge: result.status === 413,
+          retryable,
         };
       }
       this.stats.retries++;

@@ -57,8 +57,10 @@ export interface PipelineOptions {
    */
   requestTimeoutMs: number;
   /**
-   * Total time a batch may spend being retried before it is given up on (and counted as failed).
-   * @default 60_000
+   * Total time a batch is retried in memory. Past it the server counts as unreachable: the batch and
+   * everything queued after it go to the disk spool until the server answers again (or, with the
+   * spool off, the batch is given up on and counted as failed).
+   * @default 10_000
    */
   retryDeadlineMs: number;
   /**
@@ -71,6 +73,22 @@ export interface PipelineOptions {
    * @default 10_000
    */
   retryMaxMs: number;
+  /**
+   * Most bytes the disk spool may hold; only past it is anything dropped (counted and logged).
+   * @default 1 GiB
+   */
+  maxSpoolBytes: number;
+  /**
+   * Size at which a spool segment file is closed and a new one started.
+   * @default 16 MiB
+   */
+  spoolSegmentBytes: number;
+  /**
+   * Spooled records are fsynced at most this long after they were written. Records are written to
+   * the file at once, so a killed process loses none; an OS crash loses at most this interval.
+   * @default 200
+   */
+  fsyncIntervalMs: number;
 }
 
 export const PIPELINE_DEFAULTS: Readonly<PipelineOptions> = Object.freeze({
@@ -84,7 +102,10 @@ export const PIPELINE_DEFAULTS: Readonly<PipelineOptions> = Object.freeze({
   gzipThresholdBytes: 4096,
   maxConcurrentRequests: 4,
   requestTimeoutMs: 30_000,
-  retryDeadlineMs: 60_000,
+  retryDeadlineMs: 10_000,
   retryBaseMs: 200,
   retryMaxMs: 10_000,
+  maxSpoolBytes: 1024 * 1024 * 1024,
+  spoolSegmentBytes: 16 * 1024 * 1024,
+  fsyncIntervalMs: 200,
 });

@@ -39,6 +39,11 @@ export class SendQueue {
     return this.nextSeq - 1;
   }
 
+  /** Allocates a sequence number for an item that bypasses the queue (it goes to the spool). */
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
   peek(): QueueItem | undefined {
     return this.items[this.head];
   }

@@ -19,6 +19,25 @@ export interface InitOptions extends Partial<PipelineOptions> {
   maxIteratorItems?: number;
   /** Where warnings go. @default console.warn with a `[weft]` prefix */
   logger?: WeftLogger;
+  /**
+   * Root folder of the disk spool (records spill there under memory pressure or while the server is
+   * unreachable, and wait there across restarts), or `false` for none. Env: `WEFT_SPOOL_DIR`.
+   * @default '.weft/spool'
+   */
+  spoolDir?: string | false;
+  /**
+   * `memory`: records stay in memory and spill to disk only under pressure or outage. `spool`: every
+   * finished call is written to the spool before it is sent, so a killed process loses none.
+   * Env: `WEFT_DURABILITY`. @default 'memory'
+   */
+  durability?: 'memory' | 'spool';
+  /**
+   * On SIGINT/SIGTERM, finish (within `signalBudgetMs`) and then exit the way the signal would.
+   * Env: `WEFT_HANDLE_SIGNALS=1`. @default false
+   */
+  handleSignals?: boolean;
+  /** How long the signal handler may spend finishing. @default 5000 */
+  signalBudgetMs?: number;
 }
 
 export const CLIENT_DEFAULTS = {
@@ -26,6 +45,12 @@ export const CLIENT_DEFAULTS = {
   serverUrl: 'http://127.0.0.1:6345',
   /** Items of a generator's output recorded. */
   maxIteratorItems: 1000,
+  /** Root folder of the disk spool, relative to the working directory. */
+  spoolDir: '.weft/spool',
+  /** Records stay in memory unless under pressure or outage. */
+  durability: 'memory',
+  /** Time the opt-in signal handler spends finishing before the process exits. */
+  signalBudgetMs: 5000,
 } as const;
 
 export interface ResolvedClientOptions extends PipelineOptions {
@@ -35,6 +60,10 @@ export interface ResolvedClientOptions extends PipelineOptions {
   serialize: SerializeLimits;
   maxIteratorItems: number;
   logger: WeftLogger;
+  spoolDir: string | false;
+  durability: 'memory' | 'spool';
+  handleSignals: boolean;
+  signalBudgetMs: number;
 }
 
 const PROJECT_RE = /^[^/\s]+\/[^/\s]+$/;
@@ -60,6 +89,24 @@ export function resolveClientOptions(options: InitOptions): ResolvedClientOption
   if (!Number.isSafeInteger(maxIteratorItems) || maxIteratorItems < 0) {
     throw new InvalidOptionError('maxIteratorItems', maxIteratorItems, 'an integer >= 0');
   }
+  const spoolDir = options.spoolDir ?? env.spoolDir ?? CLIENT_DEFAULTS.spoolDir;
+  if (spoolDir !== false && (typeof spoolDir !== 'string' || spoolDir === '')) {
+    throw new InvalidOptionError('spoolDir', spoolDir, 'a folder path or false');
+  }
+  const durability = options.durability ?? env.durability ?? CLIENT_DEFAULTS.durability;
+  if (durability !== 'memory' && durability !== 'spool') {
+    throw new InvalidOptionError('durability', durability, "'memory' or 'spool'");
+  }
+  if (durability === 'spool' && spoolDir === false) {
+    throw new InvalidOptionError('durability', durability, "'memory' when spoolDir is false");
+  }
+  const handleSignals = options.handleSignals ?? (env.handleSignals === '1' || env.handleSignals === 'true');
+  if (typeof handleSignals !== 'boolean')
+    throw new InvalidOptionError('handleSignals', handleSignals, 'a boolean');
+  const signalBudgetMs = options.signalBudgetMs ?? CLIENT_DEFAULTS.signalBudgetMs;
+  if (!Number.isSafeInteger(signalBudgetMs) || signalBudgetMs < 0) {
+    throw new InvalidOptionError('signalBudgetMs', signalBudgetMs, 'an integer >= 0');
+  }
   const logger = options.logger ?? consoleLogger;
   if (typeof logger?.warn !== 'function')
     throw new InvalidOptionError('logger', logger, 'an object with warn()');
@@ -71,6 +118,10 @@ export function resolveClientOptions(options: InitOptions): ResolvedClientOption
     serialize: { ...SERIALIZE_DEFAULTS, ...validateSerializeLimits(options.serialize ?? {}) },
     maxIteratorItems,
     logger,
+    spoolDir,
+    durability,
+    handleSignals,
+    signalBudgetMs,
   };
 }
 

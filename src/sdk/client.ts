@@ -69,7 +69,7 @@ export class WeftClient {
       return await this.pipeline.flush(options.timeoutMs);
     } catch (err) {
       this.reportInternalError(err);
-      return { sent: 0, failed: 0, pendingCalls: 0, timedOut: false };
+      return { sent: 0, failed: 0, pendingCalls: 0, spooled: 0, timedOut: false };
     }
   }
 
@@ -82,7 +82,7 @@ export class WeftClient {
       return await this.pipeline.finish(options);
     } catch (err) {
       this.reportInternalError(err);
-      return { sent: 0, failed: 0, pendingCalls: 0, timedOut: false };
+      return { sent: 0, failed: 0, pendingCalls: 0, spooled: 0, timedOut: false };
     }
   }
 
@@ -93,6 +93,16 @@ export class WeftClient {
 
   isIdle(): boolean {
     return this.pipeline.isIdle();
+  }
+
+  /** @internal Sends what earlier processes left in the spool for this project and server. */
+  recover(): boolean {
+    return this.pipeline.recover();
+  }
+
+  /** @internal process.exit(): writes what is in memory to the spool, synchronously. */
+  spillOnExit(): number {
+    return this.pipeline.spillOnExit();
   }
 
   /** @internal a tracing bug or hostile value must never reach user code. */

@@ -4,10 +4,12 @@ import { WeftClient } from './client.js';
 
 /**
  * Creates the client that `op` records to. Throws a WeftError (InvalidOptionError) naming the option
- * and value if an option is invalid; never contacts the server, so tracing starts even while it is down.
+ * and value if an option is invalid. Never waits on the server, so tracing starts even while it is down;
+ * records an earlier process left in the spool (crash, kill, `process.exit()`) are sent in the background.
  */
 export async function init(options: InitOptions = {}): Promise<WeftClient> {
   const client = new WeftClient(resolveClientOptions(options));
   setActiveClient(client);
+  client.recover(); // what an earlier process left in the spool for this project and server
   return client;
 }

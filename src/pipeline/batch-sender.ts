@@ -1,0 +1,110 @@
+import type { HttpTransport, SendOutcome } from './http-transport.js';
+import type { RateLimitedLogger } from './rate-limited-logger.js';
+import type { ItemKind } from './send-queue.js';
+import type { DeadLetter } from './spool/dead-letter.js';
+import { truncateRecord } from './truncate-record.js';
+
+/** A serialized record on its way to the server. */
+export interface WireItem {
+  kind: ItemKind;
+  seq: number;
+  json: string;
+}
+
+/** Where each kind of item is posted. */
+export interface Endpoints {
+  complete: string;
+  start: string;
+  end: string;
+}
+
+export interface SendCounters {
+  /** Items the server accepted. */
+  sent: number;
+  /** Items given up on (server unreachable past the deadline, and no spool to keep them). */
+  failed: number;
+  /** Items the server rejected for good (4xx), written to the dead-letter file. */
+  rejected: number;
+  /** Items cut down after a 413 on their own. */
+  truncated: number;
+}
+
+/** A record still over the server's limit after a 413 on its own is cut to this size. */
+const TRUNCATE_TO_BYTES = 1024 * 1024;
+
+/**
+ * Sends items of one kind and handles the server's refusals: a 413 halves the batch (a lone item is
+ * truncated with a visible marker), another 4xx isolates the offending items by halving and writes
+ * them to the dead-letter file. Resolves with the items that could not be delivered because the
+ * server is unreachable (network error, timeout, 5xx, 429 ... past the deadline), for the caller to
+ * spool or count.
+ */
+export class BatchSender {
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly endpoints: Endpoints,
+    private readonly counters: SendCounters,
+    private readonly log: RateLimitedLogger,
+    private readonly deadLetter: DeadLetter | undefined,
+  ) {}
+
+  async send(kind: ItemKind, items: WireItem[], deadlineMs: number): Promise<WireItem[]> {
+    if (items.length === 0) return [];
+    const outcome = await this.transport.post(this.endpoints[kind], wrap(kind, items), deadlineMs);
+    if (outcome.ok) {
+      this.counters.sent += items.length;
+      return [];
+    }
+    if (outcome.retryable) return items;
+    if (items.length > 1) {
+      const mid = items.length >> 1;
+      const left = await this.send(kind, items.slice(0, mid), deadlineMs);
+      const right = await this.send(kind, items.slice(mid), deadlineMs);
+      return left.length + right.length === 0 ? [] : [...left, ...right];
+    }
+    const item = items[0]!;
+    if (outcome.tooLarge) {
+      const cut = truncateRecord(item.json, TRUNCATE_TO_BYTES);
+      if (cut.length < item.json.length) {
+        this.counters.truncated++;
+        this.log.warn(
+          'truncated',
+          `a call record of ${item.json.length} bytes was too large for the server: truncated`,
+        );
+        return this.send(kind, [{ ...item, json: cut }], deadlineMs);
+      }
+    }
+    this.reject(item, outcome);
+    return [];
+  }
+
+  /** Sends a mixed run of items (as read from the spool) in order; stops at the first unreachable. */
+  async sendMixed(items: WireItem[], deadlineMs: number): Promise<boolean> {
+    let i = 0;
+    while (i < items.length) {
+      const kind = items[i]!.kind;
+      let j = i + 1;
+      if (kind === 'complete') while (j < items.length && items[j]!.kind === 'complete') j++;
+      const left = await this.send(kind, items.slice(i, j), deadlineMs);
+      if (left.length > 0) return false;
+      i = j;
+    }
+    return true;
+  }
+
+  private reject(item: WireItem, outcome: Extract<SendOutcome, { ok: false }>): void {
+    this.counters.rejected++;
+    this.deadLetter?.write(item.kind, item.json, outcome.status, outcome.message);
+    const where = this.deadLetter ? `; written to ${this.deadLetter.path}` : '';
+    this.log.warn('rejected', `the server rejected a call record (${outcome.message})${where}`);
+  }
+}
+
+function wrap(kind: ItemKind, items: WireItem[]): string {
+  if (kind === 'complete') {
+    let body = '{"batch":[';
+    for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + items[i]!.json;
+    return body + ']}';
+  }
+  return kind === 'start' ? `{"start":${items[0]!.json}}` : `{"end":${items[0]!.json}}`;
+}

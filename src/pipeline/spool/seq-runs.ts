@@ -1,0 +1,33 @@
+/**
+ * A FIFO of sequence numbers stored as runs (`[first, count]`), so that millions of consecutive
+ * spooled items cost a few numbers of memory, not one each.
+ */
+export class SeqRuns {
+  private runs: [number, number][] = [];
+  private head = 0;
+
+  push(seq: number): void {
+    const last = this.runs[this.runs.length - 1];
+    if (last && this.runs.length > this.head && last[0] + last[1] === seq) last[1]++;
+    else this.runs.push([seq, 1]);
+  }
+
+  first(): number {
+    return this.runs[this.head]?.[0] ?? Infinity;
+  }
+
+  shift(count: number): void {
+    while (count > 0 && this.head < this.runs.length) {
+      const run = this.runs[this.head]!;
+      const take = Math.min(count, run[1]);
+      run[0] += take;
+      run[1] -= take;
+      count -= take;
+      if (run[1] === 0) this.head++;
+    }
+    if (this.head > 64 && this.head * 2 > this.runs.length) {
+      this.runs = this.runs.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

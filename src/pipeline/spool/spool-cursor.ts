@@ -1,0 +1,71 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeLine, type SpooledItem } from './spool-line.js';
+
+/** A position in the spool: a folder, a segment in it, and a byte offset in that segment. */
+export interface SpoolPosition {
+  folder: string;
+  segment: string;
+  offset: number;
+}
+
+export interface ReadResult {
+  items: SpooledItem[];
+  /** Position just after the last item read. */
+  end: SpoolPosition;
+  /** Bytes of lines that could not be decoded (torn or corrupt) and were skipped. */
+  skippedBytes: number;
+  /** True when the read reached the end of the segment's complete lines. */
+  atEnd: boolean;
+}
+
+/**
+ * Reads whole lines from one segment, starting at a byte offset. `complete` says whether the segment
+ * is closed (a torn last line is then skipped) or still being written (it is left for later).
+ */
+export function readLines(
+  pos: SpoolPosition,
+  maxItems: number,
+  maxBytes: number,
+  complete: boolean,
+): ReadResult {
+  const fd = openSync(join(pos.folder, pos.segment), 'r');
+  try {
+    let size = Math.max(64 * 1024, Math.min(maxBytes, 16 * 1024 * 1024));
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size);
+      const n = readSync(fd, buf, 0, size, pos.offset);
+      const items: SpooledItem[] = [];
+      let start = 0;
+      let skippedBytes = 0;
+      let nl = buf.indexOf(10, 0);
+      let full = false;
+      while (nl >= 0 && nl < n) {
+        if (items.length >= maxItems) {
+          full = true;
+          break;
+        }
+        const item = decodeLine(buf.toString('utf8', start, nl));
+        if (item) items.push(item);
+        else skippedBytes += nl + 1 - start;
+        start = nl + 1;
+        nl = buf.indexOf(10, start);
+      }
+      if (start === 0 && n === size) {
+        size *= 2; // one line longer than the buffer: read more
+        continue;
+      }
+      const reachedEnd = n < size && !full;
+      if (reachedEnd && complete && start < n) skippedBytes += n - start; // torn tail of a closed segment
+      const consumed = reachedEnd && complete ? n : start;
+      return {
+        items,
+        end: { ...pos, offset: pos.offset + consumed },
+        skippedBytes,
+        atEnd: reachedEnd,
+      };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

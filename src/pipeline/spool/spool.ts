@@ -1,0 +1,282 @@
+import {
+  closeSync,
+  existsSync,
+  fsync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { ItemKind } from '../send-queue.js';
+import { readLines, type SpoolPosition } from './spool-cursor.js';
+import { adoptDeadDirs, createOwnDir, replayOrder, segmentNames, serverDir } from './spool-layout.js';
+import { encodeLine, type SpooledItem } from './spool-line.js';
+import { SeqRuns } from './seq-runs.js';
+
+export interface SpoolConfig {
+  /** Root folder, e.g. `.weft/spool`. */
+  root: string;
+  projectId: string;
+  serverUrl: string;
+  /** Most bytes on disk; past it appends are refused (and the caller counts a drop). */
+  maxBytes: number;
+  /** A segment is closed and a new one started past this size. */
+  segmentBytes: number;
+  /** Written data is fsynced at most this long after it was appended. */
+  fsyncIntervalMs: number;
+}
+
+/** A batch read from the spool; acknowledge it once the server accepted (or rejected) all of it. */
+export interface SpoolBatch {
+  items: SpooledItem[];
+  /** Items written by this process (the rest came from an adopted folder). */
+  own: number;
+  end: SpoolPosition;
+}
+
+/**
+ * A disk-backed FIFO of serialized records, append-only, in segment files (layout: spool-layout.ts).
+ * Nothing touches the disk until the first append or `recover()`. One batch is read at a time; its
+ * acknowledgement moves the persisted `ack` position, so a restarted process never re-sends what the
+ * server already accepted (but for at most the one batch in flight, which the server deduplicates).
+ */
+export class Spool {
+  readonly dir: string;
+  private own: string | undefined;
+  private folders: string[] = [];
+  private ack: SpoolPosition | undefined;
+  private reading = false;
+  private fd: number | undefined;
+  private segIndex = 0;
+  private segBytes = 0;
+  private diskBytes = 0;
+  private dirty = false;
+  private fsyncTimer: NodeJS.Timeout | undefined;
+  private readonly ownSeqs = new SeqRuns();
+  /** Items appended by this process and not yet acknowledged. */
+  ownPending = 0;
+
+  constructor(private readonly config: SpoolConfig) {
+    this.dir = serverDir(config.root, config.projectId, config.serverUrl);
+  }
+
+  /** Adopts what dead processes left for this project and server. Returns true if anything is waiting. */
+  recover(): boolean {
+    if (!existsSync(this.dir)) return false;
+    const adopted = adoptDeadDirs(this.dir, () => this.ensureOwn());
+    if (adopted.length > 0) this.folders = replayOrder(this.own!);
+    for (const f of this.folders) {
+      const segs = segmentNames(f);
+      if (segs.length === 0 && f !== this.own) rmSync(f, { recursive: true, force: true });
+      for (const s of segs) this.diskBytes += sizeOf(join(f, s));
+    }
+    this.folders = this.folders.filter((f) => existsSync(f));
+    this.ack = undefined;
+    return this.hasUnread();
+  }
+
+  get bytes(): number {
+    return this.diskBytes;
+  }
+
+  /** Appends one record (written at once; fsynced within the interval). False if the spool is full. */
+  append(kind: ItemKind, seq: number, json: string): boolean {
+    const line = encodeLine(kind, seq, json);
+    const len = Buffer.byteLength(line);
+    if (this.diskBytes + len > this.config.maxBytes) return false;
+    this.ensureOwn();
+    if (this.fd === undefined || this.segBytes >= this.config.segmentBytes) this.rotate();
+    writeSync(this.fd!, line);
+    this.segBytes += len;
+    this.diskBytes += len;
+    this.ownSeqs.push(seq);
+    this.ownPending++;
+    this.scheduleFsync();
+    return true;
+  }
+
+  hasUnread(): boolean {
+    if (this.reading) return false;
+    const pos = this.position();
+    return pos !== undefined && this.readableFrom(pos);
+  }
+
+  /** Sequence number of the oldest unacknowledged item (0 for an adopted folder's, Infinity if none). */
+  oldestSeq(): number {
+    const pos = this.position();
+    if (!pos) return Infinity;
+    if (pos.folder !== this.own) return 0;
+    return this.ownSeqs.first();
+  }
+
+  /** Reads the next batch; undefined if nothing is readable or a batch is already out. */
+  read(maxItems: number, maxBytes: number): SpoolBatch | undefined {
+    if (this.reading) return undefined;
+    for (let pos = this.position(); pos; pos = this.position()) {
+      const r = readLines(pos, maxItems, maxBytes, !this.isWriting(pos));
+      if (r.items.length > 0) {
+        this.reading = true;
+        const own = pos.folder === this.own ? r.items.length : 0;
+        return { items: r.items, own, end: r.end };
+      }
+      if (!r.atEnd || this.isWriting(pos)) return undefined;
+      this.ack = r.end; // an empty or torn-only segment: move past it
+      this.advancePastEnd();
+    }
+    return undefined;
+  }
+
+  /** The server settled the batch: persist the new position, delete finished segments. */
+  commit(batch: SpoolBatch): void {
+    this.reading = false;
+    this.ack = batch.end;
+    this.ownSeqs.shift(batch.own);
+    this.ownPending -= batch.own;
+    writeFileSync(join(batch.end.folder, 'ack'), `${batch.end.segment} ${batch.end.offset}\n`);
+    if (!this.isWriting(batch.end) && batch.end.offset >= sizeOf(join(batch.end.folder, batch.end.segment))) {
+      this.advancePastEnd();
+    }
+  }
+
+  /** The batch could not be sent: it will be read again. */
+  rewind(): void {
+    this.reading = false;
+  }
+
+  /** Writes and fsyncs synchronously (process exit). */
+  syncNow(): void {
+    if (this.fd !== undefined && this.dirty) fsyncSync(this.fd);
+    this.dirty = false;
+  }
+
+  /** Closes the segment being written; removes this process's folder if nothing is left in it. */
+  close(): void {
+    if (this.fsyncTimer) clearTimeout(this.fsyncTimer);
+    this.fsyncTimer = undefined;
+    if (this.fd === undefined) return;
+    this.syncNow();
+    closeSync(this.fd);
+    this.fd = undefined;
+    const pos = this.position();
+    if (
+      pos &&
+      !this.reading &&
+      pos.folder === this.own &&
+      pos.offset >= sizeOf(join(pos.folder, pos.segment))
+    ) {
+      this.advancePastEnd();
+    }
+    if (this.own && !this.reading && segmentNames(this.own).length === 0 && this.folders.length <= 1) {
+      rmSync(this.own, { recursive: true, force: true });
+      this.own = undefined;
+      this.folders = [];
+      this.ack = undefined;
+    }
+  }
+
+  private ensureOwn(): string {
+    if (!this.own) {
+      this.own = createOwnDir(this.dir, this.config.serverUrl);
+      this.folders = [this.own];
+    }
+    return this.own;
+  }
+
+  private rotate(): void {
+    if (this.fd !== undefined) {
+      this.syncNow();
+      closeSync(this.fd);
+    }
+    this.segIndex++;
+    const name = `seg-${String(this.segIndex).padStart(6, '0')}.log`;
+    this.fd = openSync(join(this.own!, name), 'a');
+    this.segBytes = 0;
+  }
+
+  private isWriting(pos: SpoolPosition): boolean {
+    return (
+      this.fd !== undefined &&
+      pos.folder === this.own &&
+      pos.segment === `seg-${String(this.segIndex).padStart(6, '0')}.log`
+    );
+  }
+
+  /** Where reading resumes: the persisted ack position of the first folder with segments left. */
+  private position(): SpoolPosition | undefined {
+    if (this.ack) return this.ack;
+    for (const folder of this.folders) {
+      const segs = segmentNames(folder);
+      if (segs.length === 0) continue;
+      this.ack = loadAck(folder, segs);
+      return this.ack;
+    }
+    return undefined;
+  }
+
+  private readableFrom(pos: SpoolPosition): boolean {
+    if (pos.offset < sizeOf(join(pos.folder, pos.segment))) return true;
+    if (this.isWriting(pos)) return false;
+    const segs = segmentNames(pos.folder);
+    return (
+      segs.indexOf(pos.segment) < segs.length - 1 ||
+      this.folders.indexOf(pos.folder) < this.folders.length - 1
+    );
+  }
+
+  /** The ack position is at the end of a closed segment: delete it and move to what follows. */
+  private advancePastEnd(): void {
+    const pos = this.ack!;
+    const path = join(pos.folder, pos.segment);
+    this.diskBytes -= sizeOf(path);
+    unlinkSync(path);
+    const next = segmentNames(pos.folder).find((s) => s > pos.segment);
+    if (next) {
+      this.ack = { folder: pos.folder, segment: next, offset: 0 };
+      writeFileSync(join(pos.folder, 'ack'), `${next} 0\n`);
+      return;
+    }
+    this.ack = undefined;
+    if (pos.folder !== this.own) {
+      rmSync(pos.folder, { recursive: true, force: true });
+      this.folders = this.folders.filter((f) => f !== pos.folder);
+    } else {
+      rmSync(join(pos.folder, 'ack'), { force: true });
+    }
+  }
+
+  private scheduleFsync(): void {
+    this.dirty = true;
+    if (this.fsyncTimer) return;
+    this.fsyncTimer = setTimeout(() => {
+      this.fsyncTimer = undefined;
+      const fd = this.fd;
+      if (fd === undefined || !this.dirty) return;
+      this.dirty = false;
+      fsync(fd, () => {});
+    }, this.config.fsyncIntervalMs);
+    this.fsyncTimer.unref();
+  }
+}
+
+function loadAck(folder: string, segs: string[]): SpoolPosition {
+  try {
+    const [segment, offset] = readFileSync(join(folder, 'ack'), 'utf8').trim().split(' ');
+    if (segment && segs.includes(segment)) return { folder, segment, offset: Number(offset) || 0 };
+  } catch {
+    // no ack yet: from the start
+  }
+  return { folder, segment: segs[0]!, offset: 0 };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
