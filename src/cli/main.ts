@@ -4,6 +4,7 @@ import { packageVersion } from '../server/package-version.js';
 import { ServerStartError } from '../server/server-start-error.js';
 import { runKeys } from './keys-command.js';
 import { runServe } from './serve-command.js';
+import { runSpool } from './spool-command.js';
 import { UsageError } from './usage-error.js';
 import { MAIN_USAGE } from './usage.js';
 
@@ -11,6 +12,7 @@ import { MAIN_USAGE } from './usage.js';
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServe,
   keys: runKeys,
+  spool: runSpool,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,8 @@ Commands:
       run the trace server (default http://${DEFAULTS.host}:${DEFAULTS.port}, db ${DEFAULTS.db})
   weft keys create --project ENTITY/PROJECT [--db FILE]
       create an API key scoped to one project and print it
+  weft spool <status|replay> [--dir DIR]
+      show, or send now, what the SDK left in its disk spool
 
 Options:
   -h, --help     show this help (also: weft <command> --help)

@@ -27,14 +27,24 @@ function safe(part: string): string {
   return part.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+let ownCount = 0;
+/** Folders owned by spools of this very process: alive, whatever their pid says. */
+const ownedHere = new Set<string>();
+
+/** Forgets a folder of this process (it was removed). */
+export function releaseOwnDir(own: string): void {
+  ownedHere.delete(own);
+}
+
 /** Creates this process's own folder (with its lock) and records the server URL. */
 export function createOwnDir(dir: string, serverUrl: string): string {
   mkdirSync(dir, { recursive: true });
   const info = join(dir, 'server.json');
   if (!existsSync(info)) writeFileSync(info, JSON.stringify({ serverUrl }) + '\n');
-  const own = join(dir, `p${process.pid}-${Date.now().toString(36)}`);
+  const own = join(dir, `p${process.pid}-${Date.now().toString(36)}-${(ownCount++).toString(36)}`);
   mkdirSync(own);
   writeFileSync(join(own, 'lock'), String(process.pid));
+  ownedHere.add(own);
   return own;
 }
 
@@ -46,7 +56,6 @@ export function adoptDeadDirs(dir: string, own: () => string): string[] {
     const path = join(dir, name);
     if (!name.startsWith('p') || isAlive(path)) continue;
     const ownDir = own();
-    if (path === ownDir) continue;
     const target = join(ownDir, `adopted-${name}`);
     try {
       renameSync(path, target);
@@ -59,6 +68,7 @@ export function adoptDeadDirs(dir: string, own: () => string): string[] {
 }
 
 function isAlive(folder: string): boolean {
+  if (ownedHere.has(folder)) return true;
   let pid: number;
   try {
     pid = Number(readFileSync(join(folder, 'lock'), 'utf8'));

@@ -14,7 +14,14 @@ import {
 import { join } from 'node:path';
 import type { ItemKind } from '../send-queue.js';
 import { readLines, type SpoolPosition } from './spool-cursor.js';
-import { adoptDeadDirs, createOwnDir, replayOrder, segmentNames, serverDir } from './spool-layout.js';
+import {
+  adoptDeadDirs,
+  createOwnDir,
+  releaseOwnDir,
+  replayOrder,
+  segmentNames,
+  serverDir,
+} from './spool-layout.js';
 import { encodeLine, type SpooledItem } from './spool-line.js';
 import { SeqRuns } from './seq-runs.js';
 
@@ -173,6 +180,7 @@ export class Spool {
     }
     if (this.own && !this.reading && segmentNames(this.own).length === 0 && this.folders.length <= 1) {
       rmSync(this.own, { recursive: true, force: true });
+      releaseOwnDir(this.own);
       this.own = undefined;
       this.folders = [];
       this.ack = undefined;
