@@ -23,3 +23,23 @@ test('a script that exits without flush() still delivers its calls (beforeExit)'
     await r.close();
   }
 });
+
+test('with handleSignals, SIGTERM sends what is queued, then exits by the signal', async () => {
+  const r = await new Receiver().start();
+  try {
+    const script = fileURLToPath(new URL('./fixtures/signal-finish.js', import.meta.url));
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, WEFT_SERVER_URL: r.url },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    assert.equal(r.completes.length, 0);
+    child.kill('SIGTERM');
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    assert.equal(code, null);
+    assert.equal(signal, 'SIGTERM');
+    assert.equal(r.completes.length, 100);
+  } finally {
+    await r.close();
+  }
+});
