@@ -142,14 +142,6 @@ export function expectedRecord(
   };
 }
 
-/** The given fields of a record (null stays null), for deep-equal comparisons. */
-export function pick<T extends object>(actual: T | null, keys: readonly (keyof T)[]): Partial<T> | null {
-  if (actual === null) return null;
-  const out: Partial<T> = {};
-  for (const k of keys) out[k] = actual[k];
-  return out;
-}
-
 /**
  * A small project used by the query suites:
  *

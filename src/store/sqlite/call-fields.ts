@@ -1,8 +1,9 @@
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
-import type { FieldKind, FieldResolver, ResolvedField, SqlFragment } from './sqlite-query.js';
-import { toJsonPath } from './sqlite-query.js';
+import type { SqlFragment } from './sql-fragment.js';
+import { toJsonPath } from './sql-fragment.js';
+import type { FieldKind, FieldResolver, ResolvedField } from './sqlite-query.js';
 
 /**
  * The fields of a call as seen by queries (`$getField`, `sort_by`, `columns`) and how a `calls` row
@@ -10,10 +11,14 @@ import { toJsonPath } from './sqlite-query.js';
  *
  * - Top-level fields: the CallRecord fields plus `wb_run_step`, `wb_run_step_end` and the derived
  *   `status` and `latency_ms` (`ended_at - started_at` in milliseconds, NULL while either is missing).
+ * - `status`, in this order: `missing_start` (no start arrived), `running` (no end), `error`
+ *   (exception not null), `success`. `status = X` compiles to the equivalent column tests.
  * - `display_name` is the effective name: the `updateCall` override when there is one (`''` = none),
  *   else the start's name.
  * - Dotted paths read into `inputs`, `output`, `attributes`, `summary`. `summary.weave.status` and
  *   `summary.weave.latency_ms` are aliases of the derived fields (the names Weave's UI uses).
+ * - `columns`: `id`, `project_id`, `status` are always returned; other record fields not listed are
+ *   returned as null (a dotted entry selects its top-level field).
  */
 
 /** SQL for the derived status; the order of the tests defines precedence. */
@@ -155,33 +160,36 @@ export function selectedFields(columns: string[] | undefined, where = 'columns')
   return CALL_RECORD_FIELDS.filter((f) => wanted.has(f));
 }
 
+/**
+ * The SELECT list for these record fields, for a statement in raw (array) mode: always every record
+ * field at its fixed position (see {@link rowToCall}), `NULL` for the fields not selected.
+ */
 export function selectList(fields: readonly RecordField[]): string {
-  return fields.map((f) => SELECT_SQL[f]).join(', ');
+  const wanted = new Set(fields);
+  return CALL_RECORD_FIELDS.map((f) => (wanted.has(f) ? SELECT_SQL[f] : `NULL AS ${f}`)).join(', ');
 }
 
-export type CallRow = Record<string, unknown>;
-
-/** A row selected with {@link selectList} as a CallRecord; fields not selected are null. */
-export function rowToCall(row: CallRow): CallRecord {
+/** A row selected (raw mode) with {@link selectList} as a CallRecord; fields not selected are null. */
+export function rowToCall(row: unknown[]): CallRecord {
   return {
-    project_id: row.project_id as string,
-    id: row.id as string,
-    trace_id: (row.trace_id ?? null) as string | null,
-    parent_id: (row.parent_id ?? null) as string | null,
-    op_name: (row.op_name ?? null) as string | null,
-    display_name: (row.display_name ?? null) as string | null,
-    thread_id: (row.thread_id ?? null) as string | null,
-    turn_id: (row.turn_id ?? null) as string | null,
-    started_at: typeof row.started_at === 'number' ? microsToIso(row.started_at) : null,
-    ended_at: typeof row.ended_at === 'number' ? microsToIso(row.ended_at) : null,
-    attributes: parseJson(row.attributes) as CallRecord['attributes'],
-    inputs: parseJson(row.inputs) as CallRecord['inputs'],
-    output: parseJson(row.output),
-    exception: (row.exception ?? null) as string | null,
-    summary: parseJson(row.summary) as CallRecord['summary'],
-    wb_user_id: (row.wb_user_id ?? null) as string | null,
-    wb_run_id: (row.wb_run_id ?? null) as string | null,
-    status: row.status as CallStatus,
+    project_id: row[0] as string,
+    id: row[1] as string,
+    trace_id: row[2] as string | null,
+    parent_id: row[3] as string | null,
+    op_name: row[4] as string | null,
+    display_name: row[5] as string | null,
+    thread_id: row[6] as string | null,
+    turn_id: row[7] as string | null,
+    started_at: typeof row[8] === 'number' ? microsToIso(row[8]) : null,
+    ended_at: typeof row[9] === 'number' ? microsToIso(row[9]) : null,
+    attributes: parseJson(row[10]) as CallRecord['attributes'],
+    inputs: parseJson(row[11]) as CallRecord['inputs'],
+    output: parseJson(row[12]),
+    exception: row[13] as string | null,
+    summary: parseJson(row[14]) as CallRecord['summary'],
+    wb_user_id: row[15] as string | null,
+    wb_run_id: row[16] as string | null,
+    status: row[17] as CallStatus,
   };
 }
 

@@ -1,8 +1,9 @@
 import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
 import { resolveCallField, selectList, selectedFields } from './call-fields.js';
-import type { SqlFragment } from './sqlite-query.js';
-import { compileExpr, compileSort, inList, optionalCount } from './sqlite-query.js';
+import type { SqlFragment } from './sql-fragment.js';
+import { inList, optionalCount } from './sql-fragment.js';
+import { compileExpr, compileSort } from './sqlite-query.js';
 
 /**
  * Builds the SQL of `queryCalls` and `countCalls` from a CallsQuery: `project_id` + `filter` + `$expr`
@@ -12,7 +13,8 @@ import { compileExpr, compileSort, inList, optionalCount } from './sqlite-query.
  * `turn_ids`) keeps calls whose field is in the list; an empty or absent list does not filter. An
  * `op_names` entry ending in `:*` (`weave:///e/p/op/name:*`) matches every version of that op ref.
  * `trace_roots_only` keeps calls with no parent (a call whose start never arrived has no known
- * parent and counts as a root). All filters and `$expr` are ANDed.
+ * parent and counts as a root). All filters and `$expr` are ANDed. `limit` / `offset` apply after the
+ * sort; `countCalls` counts the matches, capped at `limit` when one is given.
  */
 
 export const DEFAULT_SORT: SortBy[] = [{ field: 'started_at', direction: 'asc' }];

@@ -115,6 +115,72 @@ export const MIGRATIONS: readonly string[] = [
     created_at_us INTEGER NOT NULL
   );
   `,
+  // 3: calls clustered on (project_id, id) (WITHOUT ROWID): every index then ends with id, so
+  // "ORDER BY started_at_us, id" reads index order with no sort, and the separate primary-key index of
+  // a rowid table is gone (one b-tree less per insert). calls_parent becomes partial (never chosen for
+  // "parent_id IS NULL", which calls_roots serves). Data is copied over.
+  `
+  CREATE TABLE calls_v3 (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    trace_id TEXT,
+    parent_id TEXT,
+    op_name TEXT,
+    display_name TEXT,
+    display_name_override TEXT,
+    thread_id TEXT,
+    turn_id TEXT,
+    started_at_us INTEGER,
+    ended_at_us INTEGER,
+    attributes TEXT,
+    inputs TEXT,
+    output TEXT,
+    exception TEXT,
+    summary TEXT,
+    wb_user_id TEXT,
+    wb_run_id TEXT,
+    wb_run_step INTEGER,
+    wb_run_step_end INTEGER,
+    has_start INTEGER NOT NULL DEFAULT 0 CHECK (has_start IN (0, 1)),
+    has_end INTEGER NOT NULL DEFAULT 0 CHECK (has_end IN (0, 1)),
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  INSERT INTO calls_v3 SELECT project_id, id, trace_id, parent_id, op_name, display_name,
+    display_name_override, thread_id, turn_id, started_at_us, ended_at_us, attributes, inputs, output,
+    exception, summary, wb_user_id, wb_run_id, wb_run_step, wb_run_step_end, has_start, has_end FROM calls;
+  DROP TABLE calls;
+  ALTER TABLE calls_v3 RENAME TO calls;
+  -- Latest root calls of a project.
+  CREATE INDEX calls_roots ON calls (project_id, started_at_us) WHERE parent_id IS NULL;
+  -- All calls of one trace, in start order.
+  CREATE INDEX calls_trace ON calls (project_id, trace_id, started_at_us);
+  -- Children of a call (delete cascade, parent_ids filter).
+  CREATE INDEX calls_parent ON calls (project_id, parent_id) WHERE parent_id IS NOT NULL;
+  -- Calls of one op in a time range.
+  CREATE INDEX calls_op ON calls (project_id, op_name, started_at_us);
+  -- Failed calls of one op in a time range (small: errors are rare). The compiled form of
+  -- status = 'error' contains "exception IS NOT NULL", which lets the planner use this partial index.
+  CREATE INDEX calls_errors ON calls (project_id, op_name, started_at_us) WHERE exception IS NOT NULL;
+  -- Default sort of a whole project.
+  CREATE INDEX calls_started ON calls (project_id, started_at_us);
+  `,
+  // 4: fixed planner statistics for the calls indexes, describing a large store (1M calls, 100k per
+  // project, 10 calls per trace, 5 children per parent, 20 ops, 5 % errors). Plans then do not depend
+  // on how much data the store held when it was last analysed: the store never runs ANALYZE or
+  // PRAGMA optimize (which would overwrite these). A migration that changes the indexes updates them.
+  `
+  ANALYZE sqlite_schema;
+  DELETE FROM sqlite_stat1 WHERE tbl = 'calls';
+  INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+    ('calls', 'calls', '1000000 100000 1'),
+    ('calls', 'calls_roots', '100000 10000 1 1'),
+    ('calls', 'calls_trace', '1000000 100000 10 1 1'),
+    ('calls', 'calls_parent', '900000 90000 5 1'),
+    ('calls', 'calls_op', '1000000 100000 5000 1 1'),
+    ('calls', 'calls_errors', '50000 5000 250 1 1'),
+    ('calls', 'calls_started', '1000000 100000 1 1');
+  ANALYZE sqlite_schema;
+  `,
 ];
 
 /**

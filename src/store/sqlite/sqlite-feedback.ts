@@ -4,7 +4,8 @@ import type { FeedbackCreate, FeedbackQuery, FeedbackRecord } from '../trace-sto
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
 import type { FieldKind, FieldResolver } from './sqlite-query.js';
-import { compileExpr, compileSort, optionalCount, toJsonPath } from './sqlite-query.js';
+import { optionalCount, toJsonPath } from './sql-fragment.js';
+import { compileExpr, compileSort } from './sqlite-query.js';
 import type { StatementCache } from './read-pool.js';
 
 /**

@@ -67,41 +67,35 @@ export class SqliteIngest {
 
   private write(parts: CallPart[]): void {
     const activity = new Map<string, number>();
-    parts.forEach((part, i) => {
-      const at = `parts[${i}]`;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as CallPart;
       const c = part.call;
       if (typeof c?.project_id !== 'string' || typeof c.id !== 'string') {
-        throw new ValidationError(`${at}.call`, 'expected project_id and id strings');
+        throw new ValidationError(`parts[${i}].call`, 'expected project_id and id strings');
       }
       let last: number;
       if (part.kind === 'start') {
-        this.start.run(c.project_id, c.id, ...startValues(part.call, part.startedAtUs, at));
+        const s = part.call;
+        this.start.run([c.project_id, c.id, ...startValues(s, part.startedAtUs, i)]);
         last = part.startedAtUs;
       } else if (part.kind === 'end') {
         const e = part.call;
-        this.end.run(
-          e.project_id,
-          e.id,
-          ...endValues(e, part.endedAtUs, at),
-          e.trace_id ?? null,
-          part.startedAtUs === undefined ? null : micros(part.startedAtUs, `${at}.startedAtUs`),
-        );
+        const v2Start = part.startedAtUs === undefined ? null : micros(part.startedAtUs, i, 'startedAtUs');
+        this.end.run([c.project_id, c.id, ...endValues(e, part.endedAtUs, i), e.trace_id ?? null, v2Start]);
         last = part.endedAtUs;
       } else if (part.kind === 'complete') {
         const call = part.call;
-        this.complete.run(
-          call.project_id,
-          call.id,
-          ...startValues(call, part.startedAtUs, at),
-          ...endValues(call, part.endedAtUs, at),
-        );
+        const values = startValues(call, part.startedAtUs, i);
+        values.unshift(c.project_id, c.id);
+        values.push(...endValues(call, part.endedAtUs, i));
+        this.complete.run(values);
         last = Math.max(part.startedAtUs, part.endedAtUs);
       } else {
-        throw new ValidationError(`${at}.kind`, 'expected start, end or complete');
+        throw new ValidationError(`parts[${i}].kind`, 'expected start, end or complete');
       }
       const seen = activity.get(c.project_id);
       if (seen === undefined || last > seen) activity.set(c.project_id, last);
-    });
+    }
     for (const [projectId, last] of activity) this.project.run(projectId, last);
   }
 }
@@ -109,7 +103,7 @@ export class SqliteIngest {
 type StartHalf = Extract<CallPart, { kind: 'start' }>['call'];
 type EndHalf = Extract<CallPart, { kind: 'end' }>['call'];
 
-function startValues(c: StartHalf, startedAtUs: number, at: string): unknown[] {
+function startValues(c: StartHalf, startedAtUs: number, i: number): unknown[] {
   return [
     c.trace_id ?? null,
     c.parent_id ?? null,
@@ -117,38 +111,39 @@ function startValues(c: StartHalf, startedAtUs: number, at: string): unknown[] {
     c.display_name ?? null,
     c.thread_id ?? null,
     c.turn_id ?? null,
-    micros(startedAtUs, `${at}.startedAtUs`),
-    json(c.attributes, `${at}.call.attributes`),
-    json(c.inputs, `${at}.call.inputs`),
+    micros(startedAtUs, i, 'startedAtUs'),
+    json(c.attributes, i, 'attributes'),
+    json(c.inputs, i, 'inputs'),
     c.wb_user_id ?? null,
     c.wb_run_id ?? null,
     c.wb_run_step ?? null,
   ];
 }
 
-function endValues(c: EndHalf, endedAtUs: number, at: string): unknown[] {
+function endValues(c: EndHalf, endedAtUs: number, i: number): unknown[] {
   return [
-    micros(endedAtUs, `${at}.endedAtUs`),
+    micros(endedAtUs, i, 'endedAtUs'),
     c.exception ?? null,
-    json(c.output, `${at}.call.output`),
-    json(c.summary, `${at}.call.summary`),
+    json(c.output, i, 'output'),
+    json(c.summary, i, 'summary'),
     c.wb_run_step_end ?? null,
   ];
 }
 
-function micros(us: number, at: string): number {
-  if (!Number.isSafeInteger(us)) throw new ValidationError(at, 'expected integer microseconds');
+function micros(us: number, i: number, name: string): number {
+  if (!Number.isSafeInteger(us))
+    throw new ValidationError(`parts[${i}].${name}`, 'expected integer microseconds');
   return us;
 }
 
 /** JSON text of a value; undefined and null are stored as SQL NULL. */
-function json(value: unknown, at: string): string | null {
+function json(value: unknown, i: number, name: string): string | null {
   if (value === undefined || value === null) return null;
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch (err) {
-    throw new ValidationError(at, `not JSON-serialisable: ${(err as Error).message}`);
+    throw new ValidationError(`parts[${i}].call.${name}`, `not JSON-serialisable: ${(err as Error).message}`);
   }
   return text ?? null;
 }

@@ -4,8 +4,8 @@ import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
 import { canonicalJson, sha256Digest } from '../digest.js';
 import type { StatementCache } from './read-pool.js';
-import type { SqlFragment } from './sqlite-query.js';
-import { inList, optionalCount } from './sqlite-query.js';
+import type { SqlFragment } from './sql-fragment.js';
+import { inList, optionalCount } from './sql-fragment.js';
 
 /**
  * Versioned, content-addressed objects. The digest of a val is the sha256 of its canonical JSON

@@ -1,40 +1,38 @@
 import type { SortBy } from '../trace-store.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import { isoToMicros } from '../../shared/time.js';
+import type { SqlFragment } from './sql-fragment.js';
+import { bindable, join } from './sql-fragment.js';
 
 /**
  * Compiles the Weave `$expr` query language and `sort_by` to SQLite SQL. Field names are resolved by a
  * {@link FieldResolver} (calls and feedback have their own), so this module knows no table.
  *
- * Semantics (a ClickHouse store must mirror them):
- * - Every `$literal` is a bound parameter, never interpolated. Booleans bind as 1/0, objects and arrays
- *   as their JSON text, null as SQL NULL.
- * - `$getField` takes a top-level field or a dotted path into a JSON column (`inputs.a.b`); a dotted
- *   path reads the JSON value at that path (a segment of digits indexes an array): strings as text, numbers as numbers, booleans as 1/0,
- *   objects/arrays as compact JSON text, a missing path or JSON null as NULL. Unknown fields and bad
- *   paths raise a ValidationError whose `path` is the `$getField` location.
+ * Semantics (a ClickHouse store must mirror them; the calls-specific ones are in call-fields.ts and
+ * call-query-sql.ts):
+ * - Every `$literal` is a bound parameter, never interpolated. Booleans bind as 1/0, objects and
+ *   arrays as their JSON text, null as SQL NULL.
+ * - `$getField` takes a top-level field or a dotted path into a JSON column (`inputs.a.b`). A dotted
+ *   path reads the JSON value there (a segment of digits indexes an array): strings as text, numbers
+ *   as numbers, booleans as 1/0, objects/arrays as compact JSON text, a missing path or JSON null as
+ *   NULL. Unknown fields and bad paths raise a ValidationError whose `path` is the `$getField` location.
  * - Time fields (`started_at`, `ended_at`, `created_at`) are integer microseconds. A literal compared
- *   with a time field (`$eq $gt $gte $lt $lte $in`) may be an ISO-8601 string (converted) or a number
- *   (taken as microseconds); any other literal is a ValidationError.
+ *   with a time field (`$eq $gt $gte $lt $lte $in`) may be an ISO-8601 string (any precision, `Z` or
+ *   offset; converted) or a number (microseconds); any other literal is a ValidationError.
  * - `$eq` with a null literal means IS NULL. Otherwise comparisons follow SQLite ordering across types
- *   (NULL < numbers < text); compare numbers with numbers (use `$convert` when a path holds strings).
+ *   (NULL < numbers < text): `inputs.n > '5'` is false for a number; use `$convert` to compare across.
  * - Logic is two-valued: a comparison involving a missing value (NULL) is false, and `$not` of it is
  *   true (`NOT` is compiled as `IS NOT TRUE`). `$and []` is true, `$or []` is false, `$in` with an
  *   empty list is false.
  * - `$contains` is a substring test on the text form of `input` (numbers are converted to text); an
- *   empty `substr` matches any non-null input. `case_insensitive` folds ASCII letters only.
- * - `$convert` to `int` / `double` / `string` are SQL casts (text that is not a number gives 0);
+ *   empty `substr` matches any non-null input; a null input never matches. `case_insensitive` folds
+ *   ASCII letters only.
+ * - `$convert` to `int` / `double` / `string` are SQL casts (text gives its leading number, else 0);
  *   to `bool`: 'true'/'false' (any case) map to 1/0, anything else is `number != 0`, NULL stays NULL.
- * - `sort_by`: same fields as `$getField`; NULLs sort first ascending and last descending (NULL is the
- *   smallest value), values of different types sort NULL < numbers < text. Ties are broken by `id` in
- *   the direction of the last sort key.
+ * - `sort_by`: same fields as `$getField`; NULL is the smallest value (first ascending, last
+ *   descending); values of different types sort NULL < numbers < text. Ties are broken by `id`, in the
+ *   direction of the last sort key.
  */
-
-/** An SQL snippet with its positional (`?`) parameters in order. */
-export interface SqlFragment {
-  sql: string;
-  params: unknown[];
-}
 
 /** How a resolved field behaves in comparisons. */
 export type FieldKind = 'text' | 'number' | 'time' | 'json';
@@ -254,60 +252,7 @@ export function compileSort(
   return { sql: parts.map((p) => p.sql).join(', '), params: parts.flatMap((p) => p.params) };
 }
 
-/** A JS value as an SQLite parameter. */
-export function bindable(value: unknown, where: string): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ValidationError(where, 'expected a finite number');
-    return value;
-  }
-  if (typeof value === 'object') return JSON.stringify(value);
-  throw new ValidationError(where, `unsupported literal ${describeValue(value)}`);
-}
-
-/** `IN (...)` over a list of literals; long lists go through one JSON parameter. */
-export function inList(columnSql: string, values: readonly unknown[]): SqlFragment {
-  if (values.length > 100) {
-    return { sql: `${columnSql} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(values)] };
-  }
-  return { sql: `${columnSql} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
-}
-
-export function join(parts: SqlFragment[], separator: string): SqlFragment {
-  if (parts.length === 1) return parts[0] as SqlFragment;
-  return {
-    sql: `(${parts.map((p) => p.sql).join(separator)})`,
-    params: parts.flatMap((p) => p.params),
-  };
-}
-
 function expectArray(value: unknown, at: string): unknown[] {
   if (!Array.isArray(value)) throw new ValidationError(at, 'expected an array');
-  return value;
-}
-
-/**
- * A dotted path (`a.b.0`) after a JSON column name, as a SQLite JSON path (`$."a"."b"[0]`): a segment
- * of digits indexes an array, any other segment is an object key.
- */
-export function toJsonPath(segments: string[], where: string): string {
-  let path = '$';
-  for (const segment of segments) {
-    if (segment === '' || /["\\]/.test(segment) || [...segment].some((ch) => ch.charCodeAt(0) < 0x20)) {
-      throw new ValidationError(where, `invalid path segment ${describeValue(segment)}`);
-    }
-    path += /^\d+$/.test(segment) ? `[${segment}]` : `."${segment}"`;
-  }
-  return path;
-}
-
-/** A `limit` / `offset` value: undefined when absent, else a non-negative integer. */
-export function optionalCount(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ValidationError(where, `expected a non-negative integer, got ${describeValue(value)}`);
-  }
   return value;
 }

@@ -82,6 +82,28 @@ describe('SqliteStore (SQLite specifics)', () => {
     );
   });
 
+  test('a database at schema version 2 (rowid calls table) is upgraded with its data', async () => {
+    const file = freshFile();
+    const raw = new Database(file);
+    raw.exec(`${MIGRATIONS[0]}${MIGRATIONS[1]} PRAGMA user_version = 2;`);
+    raw
+      .prepare(
+        `INSERT INTO calls (project_id, id, trace_id, op_name, started_at_us, inputs, has_start, has_end)
+         VALUES ('e/p', 'old', 't', 'op', 5, '{"x":1}', 1, 0)`,
+      )
+      .run();
+    raw.close();
+    const store = SqliteStore.open(file);
+    try {
+      const call = await store.readCall('e/p', 'old');
+      assert.deepEqual([call?.status, call?.inputs, call?.trace_id], ['running', { x: 1 }, 't']);
+      await store.ingest([completePart('e/p', 'old')]);
+      assert.equal(await store.countCalls({ project_id: 'e/p' }), 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a database from a newer weft is refused', () => {
     const file = freshFile();
     const raw = new Database(file);

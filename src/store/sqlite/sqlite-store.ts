@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { CallRecord } from '../../shared/call-types.js';
 import { WeftError } from '../../shared/errors.js';
-import { microsToIso } from '../../shared/time.js';
 import type {
   ApiKeyRecord,
   CallPart,
@@ -20,8 +19,8 @@ import type {
   TraceStore,
 } from '../trace-store.js';
 import { CALL_RECORD_FIELDS, rowToCall, selectList } from './call-fields.js';
-import type { CallRow } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
+import { CallStream } from './call-stream.js';
 import { applyMigrations } from './migrations.js';
 import { ReadPool, StatementCache } from './read-pool.js';
 import { SqliteApiKeys } from './sqlite-api-keys.js';
@@ -29,7 +28,7 @@ import { SqliteFeedback } from './sqlite-feedback.js';
 import { SqliteFiles } from './sqlite-files.js';
 import { SqliteIngest } from './sqlite-ingest.js';
 import { SqliteObjects } from './sqlite-objects.js';
-import type { SqlFragment } from './sqlite-query.js';
+import { SqliteProjects } from './sqlite-projects.js';
 import { SqliteTables } from './sqlite-tables.js';
 
 /** Tunables of the SQLite store. */
@@ -38,8 +37,8 @@ export const DEFAULTS = {
   busyTimeoutMs: 5_000,
   /** Idle read-only connections kept for reuse by `queryCalls` streams. */
   maxIdleReadConnections: 4,
-  /** A `queryCalls` stream yields to the event loop after this many rows, so other work can run. */
-  streamYieldEveryRows: 500,
+  /** Rows a `queryCalls` stream reads at a time; it yields to the event loop between chunks. */
+  streamChunkRows: 500,
   /** Prepared statements cached per connection, keyed by SQL text (least recently used evicted). */
   statementCacheSize: 200,
   /** SQLite page cache per connection, in KiB. */
@@ -56,19 +55,24 @@ export const DEFAULTS = {
 
 export type SqliteStoreOptions = Partial<typeof DEFAULTS>;
 
+/** The calls and their descendants; CROSS JOIN keeps the queue outer, so children come from calls_parent. */
 const DELETE_TREE_SQL = `WITH RECURSIVE doomed(id) AS (
     SELECT value FROM json_each(?)
     UNION
-    SELECT c.id FROM calls c JOIN doomed d ON c.project_id = ? AND c.parent_id = d.id
+    SELECT c.id FROM doomed d CROSS JOIN calls c WHERE c.project_id = ? AND c.parent_id = d.id
   )
   DELETE FROM calls WHERE project_id = ? AND id IN (SELECT id FROM doomed)`;
 
 /**
  * The embedded store: one SQLite file in WAL mode (`synchronous=NORMAL`). The main connection does
- * all writes and the short reads; every `queryCalls` stream reads on its own read-only connection
- * (pooled, see read-pool.ts), so a long stream neither holds rows in memory nor blocks ingest: it
- * sees the data as of its first row. A stream left unfinished keeps its connection (and its WAL
- * snapshot) until it is finished or its iterator's `return()` is called: consumers must do so.
+ * all writes and the short reads (count, read, feedback, objects...). Every `queryCalls` stream reads
+ * on its own pooled read-only connection, a chunk of rows at a time (call-stream.ts): memory stays
+ * flat however many rows match, ingest goes on meanwhile (WAL), and the stream sees the data as of
+ * its first row. A stream left unfinished keeps its connection (and its WAL snapshot) until it ends
+ * or its iterator's `return()` is called (a `for await` that breaks does): consumers must do so.
+ *
+ * Modules: migrations.ts (schema), sqlite-ingest.ts (idempotent upserts), call-query-sql.ts and
+ * sqlite-query.ts (query compiler and its semantics), call-fields.ts (fields, rows to records).
  *
  * `open(':memory:')` uses a file in a fresh temp dir, deleted on close (streams need a shared file).
  */
@@ -82,6 +86,7 @@ export class SqliteStore implements TraceStore {
   private readonly tables: SqliteTables;
   private readonly files: SqliteFiles;
   private readonly keys: SqliteApiKeys;
+  private readonly projects: SqliteProjects;
   private readonly readCallStmt: Statement;
   private readonly deleteTreeStmt: Statement;
   private readonly updateStmt: Statement;
@@ -106,9 +111,10 @@ export class SqliteStore implements TraceStore {
     this.tables = new SqliteTables(db);
     this.files = new SqliteFiles(db);
     this.keys = new SqliteApiKeys(db);
-    this.readCallStmt = db.prepare(
-      `SELECT ${selectList(CALL_RECORD_FIELDS)} FROM calls WHERE project_id = ? AND id = ?`,
-    );
+    this.projects = new SqliteProjects(db);
+    this.readCallStmt = db
+      .prepare(`SELECT ${selectList(CALL_RECORD_FIELDS)} FROM calls WHERE project_id = ? AND id = ?`)
+      .raw(true);
     this.deleteTreeStmt = db.prepare(DELETE_TREE_SQL);
     this.updateStmt = db.prepare(
       'UPDATE calls SET display_name_override = ? WHERE project_id = ? AND id = ?',
@@ -152,9 +158,17 @@ export class SqliteStore implements TraceStore {
     }
   }
 
+  /** A part that cannot be stored is a ValidationError; an SQLite failure a WeftError `STORE_WRITE_FAILED`. */
   async ingest(parts: CallPart[]): Promise<void> {
     this.assertOpen();
-    this.ingester.ingest(parts);
+    try {
+      this.ingester.ingest(parts);
+    } catch (err) {
+      if (err instanceof WeftError) throw err;
+      throw new WeftError(`Writing calls failed: ${(err as Error).message}`, 'STORE_WRITE_FAILED', {
+        cause: err,
+      });
+    }
   }
 
   /**
@@ -164,24 +178,10 @@ export class SqliteStore implements TraceStore {
   queryCalls(query: CallsQuery): AsyncIterable<CallRecord> {
     this.assertOpen();
     const compiled = compileCallsSelect(query);
-    return { [Symbol.asyncIterator]: () => this.stream(compiled) };
-  }
-
-  private async *stream(compiled: SqlFragment): AsyncGenerator<CallRecord> {
-    const reader = this.readers.acquire();
-    try {
-      const every = Math.max(1, this.options.streamYieldEveryRows);
-      let n = 0;
-      for (const row of reader.prepare(compiled.sql).iterate(...compiled.params)) {
-        yield rowToCall(row as CallRow);
-        if (++n % every === 0) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (this.closed) throw new WeftError('the store was closed during a query', 'STORE_CLOSED');
-        }
-      }
-    } finally {
-      this.readers.release(reader);
-    }
+    const chunkRows = Math.max(1, this.options.streamChunkRows);
+    return {
+      [Symbol.asyncIterator]: () => new CallStream(this.readers, compiled, chunkRows, () => this.closed),
+    };
   }
 
   async countCalls(query: Omit<CallsQuery, 'sort_by' | 'offset' | 'columns'>): Promise<number> {
@@ -192,7 +192,7 @@ export class SqliteStore implements TraceStore {
 
   async readCall(projectId: string, id: string): Promise<CallRecord | null> {
     this.assertOpen();
-    const row = this.readCallStmt.get(projectId, id) as CallRow | undefined;
+    const row = this.readCallStmt.get(projectId, id) as unknown[] | undefined;
     return row ? rowToCall(row) : null;
   }
 
@@ -262,28 +262,15 @@ export class SqliteStore implements TraceStore {
     return this.files.readFile(projectId, digest);
   }
 
-  /** Projects that have received calls, by id; `call_count` counts the calls stored now. */
+  /** See sqlite-projects.ts. */
   async listProjects(): Promise<ProjectSummary[]> {
     this.assertOpen();
-    const rows = this.statements
-      .get(
-        `SELECT p.project_id, coalesce(c.n, 0) AS call_count, p.last_activity_us FROM projects p
-         LEFT JOIN (SELECT project_id, count(*) AS n FROM calls GROUP BY project_id) c USING (project_id)
-         ORDER BY p.project_id`,
-      )
-      .all() as { project_id: string; call_count: number; last_activity_us: number | null }[];
-    return rows.map((r) => ({
-      project_id: r.project_id,
-      call_count: r.call_count,
-      last_activity: r.last_activity_us === null ? null : microsToIso(r.last_activity_us),
-    }));
+    return this.projects.listProjects();
   }
 
   async stats(): Promise<StoreStats> {
     this.assertOpen();
-    return this.statements
-      .get('SELECT (SELECT count(*) FROM calls) AS calls, (SELECT count(*) FROM projects) AS projects')
-      .get() as StoreStats;
+    return this.projects.stats();
   }
 
   async createApiKey(projectId: string, keyHash: string): Promise<ApiKeyRecord> {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ValidationError } from '../../shared/errors.js';
 import { canonicalJson, digestTable, sha256Digest } from '../digest.js';
-import { optionalCount } from './sqlite-query.js';
+import { optionalCount } from './sql-fragment.js';
 
 /**
  * Content-addressed tables (datasets). Each row is stored once per project under the digest of its
