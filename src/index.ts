@@ -13,3 +13,4 @@ export { PIPELINE_DEFAULTS, type PipelineOptions } from './pipeline/pipeline-def
 export type { WeftLogger } from './pipeline/rate-limited-logger.js';
 export * from './shared/errors.js';
 export type * from './shared/call-types.js';
+export * from './sdk/evaluation/index.js';

@@ -1,0 +1,103 @@
+import { currentFrame, traceContext, type TraceFrame } from './call-context.js';
+import type { OpMeta } from './call-recorder.js';
+import { activeClient } from './client-registry.js';
+import type { WeftClient } from './client.js';
+import type { CallHandle, RunningCall } from './running-call.js';
+
+/** What `startCall` records for a call started imperatively (no function to wrap). */
+export interface StartCallOptions {
+  /** The op name recorded on the call. */
+  opName: string;
+  /** Recorded as the call's inputs, as given (made JSON-safe like an op's inputs). */
+  inputs?: Record<string, unknown>;
+  displayName?: string;
+  /** Send the start at once, so the call shows as running. @default false */
+  eagerCallStart?: boolean;
+  /** The parent call. @default the call running in this async context, if any */
+  parent?: ManualCall;
+}
+
+/**
+ * A call started and ended by explicit method calls rather than by wrapping a function (the
+ * imperative counterpart of `op`, used by EvaluationLogger). Built on the same CallRecorder as `op`,
+ * so its records, pairing and summaries are those of an op call.
+ *
+ * It records to the client active when it was started (a child, to its parent's client); with no
+ * client it records nothing but behaves the same. Its methods never throw because of tracing.
+ */
+export class ManualCall {
+  private constructor(
+    private readonly client: WeftClient | undefined,
+    private readonly meta: OpMeta | undefined,
+    private readonly call: RunningCall | undefined,
+    /** The frame that calls started inside `run()` see; undefined when nothing is recorded. */
+    private readonly frame: TraceFrame | undefined,
+  ) {}
+
+  private done = false;
+
+  /** Starts a call now. */
+  static start(options: StartCallOptions): ManualCall {
+    const outer = options.parent ? options.parent.frame : currentFrame();
+    const client = options.parent ? options.parent.client : activeClient();
+    if (!client || (options.parent && !options.parent.call)) return ManualCall.noop();
+    const inputs = options.inputs ?? {};
+    const meta: OpMeta = {
+      name: options.opName,
+      eager: options.eagerCallStart === true,
+      params: { names: [], rest: false },
+      callDisplayName: options.displayName,
+      postprocessInputs: () => inputs,
+      postprocessOutput: undefined,
+    };
+    try {
+      const call = client.recorder.begin(meta, [], outer);
+      const frame: TraceFrame = { call, attributes: outer?.attributes, threadId: outer?.threadId };
+      return new ManualCall(client, meta, call, frame);
+    } catch (err) {
+      client.reportInternalError(err);
+      return ManualCall.noop();
+    }
+  }
+
+  /** A call that records nothing (nor do its children). */
+  static noop(): ManualCall {
+    return new ManualCall(undefined, undefined, undefined, undefined);
+  }
+
+  /** The recorded call (id, trace id...), or undefined when nothing is recorded. */
+  get handle(): CallHandle | undefined {
+    return this.call;
+  }
+
+  /** True once `end` or `fail` was called. */
+  get ended(): boolean {
+    return this.done;
+  }
+
+  /** Runs `fn` with this call as the current call: ops called inside (across awaits) are its children. */
+  run<T>(fn: () => T): T {
+    return this.frame ? traceContext.run(this.frame, fn) : fn();
+  }
+
+  /** Ends the call successfully with `output`. Later ends are ignored. */
+  end(output?: unknown): void {
+    this.finish(output, undefined);
+  }
+
+  /** Ends the call as failed with what was thrown. Later ends are ignored. */
+  fail(thrown: unknown): void {
+    this.finish(undefined, { thrown });
+  }
+
+  private finish(output: unknown, error: { thrown: unknown } | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.client || !this.meta || !this.call) return;
+    try {
+      this.client.recorder.end(this.meta, this.call, output, error);
+    } catch (err) {
+      this.client.reportInternalError(err);
+    }
+  }
+}
