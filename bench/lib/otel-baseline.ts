@@ -1,0 +1,61 @@
+import { context, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlsContextManager } from './als-context-manager.js';
+
+/**
+ * The OpenTelemetry baseline: BasicTracerProvider + BatchSpanProcessor (default options) +
+ * InMemorySpanExporter, context propagated over AsyncLocalStorage. `wrap` traces a function the way an
+ * OTel user would: `startActiveSpan` around it, ending the span when it returns or its promise settles.
+ */
+export class OtelBaseline {
+  readonly exporter = new InMemorySpanExporter();
+  readonly contextManager = new AlsContextManager();
+  private readonly provider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(this.exporter)],
+  });
+  private readonly tracer: Tracer = this.provider.getTracer('weft-bench');
+
+  constructor() {
+    context.setGlobalContextManager(this.contextManager);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  wrap<F extends (...args: any[]) => any>(fn: F, name: string): F {
+    const tracer = this.tracer;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      return tracer.startActiveSpan(name, (span) => {
+        let result: unknown;
+        try {
+          result = fn.apply(this, args);
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          throw err;
+        }
+        if (result instanceof Promise) {
+          return result.then(
+            (value: unknown) => {
+              span.end();
+              return value;
+            },
+            (err: unknown) => {
+              span.setStatus({ code: SpanStatusCode.ERROR });
+              span.end();
+              throw err;
+            },
+          );
+        }
+        span.end();
+        return result;
+      });
+    } as F;
+  }
+
+  /** Exports everything finished; returns how many spans the exporter holds, then clears it. */
+  async drain(): Promise<number> {
+    await this.provider.forceFlush();
+    const n = this.exporter.getFinishedSpans().length;
+    this.exporter.reset();
+    return n;
+  }
+}

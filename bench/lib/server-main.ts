@@ -1,0 +1,17 @@
+import { startServer } from '../../src/server/start-server.js';
+import { onStopRequest } from './child-process.js';
+
+/**
+ * Child-process entry: a weft trace server (`startServer`, the same code as `weft serve`) on a random
+ * loopback port over the SQLite file given as the first argument.
+ */
+const db = process.argv[2];
+if (!db) throw new Error('usage: server-main.js <db file>');
+try {
+  const server = await startServer({ host: '127.0.0.1', port: 0, db });
+  process.send?.({ ready: { url: server.url } });
+  onStopRequest(() => server.close());
+} catch (err) {
+  process.send?.({ error: String(err) });
+  process.exit(1);
+}

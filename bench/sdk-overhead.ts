@@ -1,0 +1,264 @@
+/**
+ * Per-call overhead of `op()` on a trivial function, against the untraced function and OpenTelemetry
+ * (BatchSpanProcessor + InMemorySpanExporter), in the same process, rounds interleaved.
+ *
+ *   node --expose-gc dist/bench/sdk-overhead.js [--calls 50000] [--rounds 5]
+ *
+ * weft runs with default options against a real receiver (another process, HTTP on loopback). Each
+ * measurement is one loop of `--calls` sequential calls of the outer function; "nested" scenarios
+ * call outer -> middle -> inner, so each iteration is 3 traced calls. Overhead = traced - untraced of the
+ * same round; the tables show medians over rounds, and weft/OTel is the median of per-round ratios.
+ *
+ * Each tracer's AsyncLocalStorage is disabled after its measurement, so the untraced baseline runs with
+ * no async hook enabled and each tracer only with its own (see the "ambient" table for what an enabled
+ * AsyncLocalStorage costs code that is not traced at all).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { op } from '../src/index.js';
+import { traceContext } from '../src/sdk/call-context.js';
+import { numberArg } from './lib/cli-args.js';
+import { forceGc, tick } from './lib/gc.js';
+import { OtelBaseline } from './lib/otel-baseline.js';
+import { Receiver } from './lib/receiver.js';
+import { initBenchClient } from './lib/weft-client.js';
+import { fmt, median, printHeader, printTable } from './lib/stats.js';
+
+const CALLS = numberArg('calls', 50_000);
+const ROUNDS = numberArg('rounds', 5);
+
+type Impl = 'untraced' | 'weft' | 'otel';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Wrap = <F extends (...args: any[]) => any>(fn: F, name: string) => F;
+
+interface Scenario {
+  name: string;
+  isAsync: boolean;
+  depth: 1 | 3;
+  /** Yield to the event loop every this many outer calls (as an app doing I/O would), so exporters can run. */
+  yieldEvery?: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'async, root-level', isAsync: true, depth: 1 },
+  { name: 'async, 3-level nesting', isAsync: true, depth: 3 },
+  { name: 'sync, root-level', isAsync: false, depth: 1 },
+  { name: 'sync, 3-level nesting', isAsync: false, depth: 3 },
+  { name: 'async, root-level, yielding every 100', isAsync: true, depth: 1, yieldEvery: 100 },
+  { name: 'async, 3-level, yielding every 100', isAsync: true, depth: 3, yieldEvery: 100 },
+];
+
+/** The traced functions of a scenario, built with an implementation's wrapper. */
+function build(s: Scenario, wrap: Wrap): (x: number) => number | Promise<number> {
+  if (s.isAsync) {
+    const inner = wrap(async function inner(x: number): Promise<number> {
+      return x + 1;
+    }, 'inner');
+    if (s.depth === 1) return inner;
+    const middle = wrap(async function middle(x: number): Promise<number> {
+      return (await inner(x)) + 1;
+    }, 'middle');
+    return wrap(async function outer(x: number): Promise<number> {
+      return (await middle(x)) + 1;
+    }, 'outer');
+  }
+  const inner = wrap(function inner(x: number): number {
+    return x + 1;
+  }, 'inner');
+  if (s.depth === 1) return inner;
+  const middle = wrap(function middle(x: number): number {
+    return inner(x) + 1;
+  }, 'middle');
+  return wrap(function outer(x: number): number {
+    return middle(x) + 1;
+  }, 'outer');
+}
+
+async function loop(fn: (x: number) => number | Promise<number>, s: Scenario, n: number): Promise<number> {
+  let acc = 0;
+  const every = s.yieldEvery ?? 0;
+  if (every > 0) {
+    for (let i = 0; i < n; i++) {
+      if (i % every === 0) await tick();
+      acc += await fn(i);
+    }
+  } else if (s.isAsync) for (let i = 0; i < n; i++) acc += await (fn(i) as Promise<number>);
+  else for (let i = 0; i < n; i++) acc += fn(i) as number;
+  return acc;
+}
+
+interface Sample {
+  ms: number;
+  /** Time to get everything to the receiver / exporter after the loop. */
+  drainMs: number;
+  /** Calls the receiver got (weft) or spans exported (OTel). */
+  delivered: number;
+  dropped: number;
+  /** Records weft wrote to its disk spool (memory pressure) during the measurement. */
+  spilled: number;
+}
+
+async function main(): Promise<void> {
+  printHeader('sdk-overhead', [`calls per measurement: ${CALLS}, rounds: ${ROUNDS}`]);
+  if (!forceGc()) console.log('note: run with --expose-gc for steadier numbers');
+  const receiver = await Receiver.start();
+  const { client, close } = await initBenchClient('bench/sdk-overhead', receiver.url);
+  const otel = new OtelBaseline();
+  const identity: Wrap = (fn) => fn;
+  const weftWrap: Wrap = (fn, name) => op(fn, { name });
+  const otelWrap: Wrap = (fn, name) => otel.wrap(fn, name);
+  const fns: Record<Impl, ((x: number) => number | Promise<number>)[]> = {
+    untraced: SCENARIOS.map((s) => build(s, identity)),
+    weft: SCENARIOS.map((s) => build(s, weftWrap)),
+    otel: SCENARIOS.map((s) => build(s, otelWrap)),
+  };
+
+  const measure = async (impl: Impl, si: number, n: number): Promise<Sample> => {
+    const s = SCENARIOS[si] as Scenario;
+    const fn = fns[impl][si] as (x: number) => number | Promise<number>;
+    forceGc();
+    const before = impl === 'weft' ? await receiver.stats() : undefined;
+    const { dropped: dropped0, spilled: spilled0 } = client.stats();
+    const t0 = performance.now();
+    await loop(fn, s, n);
+    const ms = performance.now() - t0;
+    const t1 = performance.now();
+    let delivered = n * s.depth;
+    if (impl === 'weft') {
+      await client.flush();
+      const after = await receiver.stats();
+      delivered = after.items - (before?.items ?? 0);
+    } else if (impl === 'otel') {
+      delivered = await otel.drain();
+    }
+    const drainMs = performance.now() - t1;
+    // Only the measured tracer's AsyncLocalStorage stays enabled during its loop.
+    traceContext.disable();
+    otel.contextManager.disable();
+    const end = client.stats();
+    return { ms, drainMs, delivered, dropped: end.dropped - dropped0, spilled: end.spilled - spilled0 };
+  };
+
+  // Warm-up: every implementation and scenario once, at a tenth of the size.
+  for (let si = 0; si < SCENARIOS.length; si++) {
+    for (const impl of ['untraced', 'weft', 'otel'] as Impl[]) await measure(impl, si, Math.ceil(CALLS / 10));
+  }
+
+  const samples: Record<Impl, Sample[]>[] = SCENARIOS.map(() => ({ untraced: [], weft: [], otel: [] }));
+  const orders: Impl[][] = [
+    ['untraced', 'weft', 'otel'],
+    ['otel', 'untraced', 'weft'],
+    ['weft', 'otel', 'untraced'],
+  ];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let si = 0; si < SCENARIOS.length; si++) {
+      for (const impl of orders[r % orders.length] as Impl[]) {
+        (samples[si] as Record<Impl, Sample[]>)[impl].push(await measure(impl, si, CALLS));
+      }
+    }
+    const us = (impl: Impl, si: number) => {
+      const x = (samples[si] as Record<Impl, Sample[]>)[impl][r] as Sample;
+      return fmt((x.ms * 1000) / (CALLS * (SCENARIOS[si] as Scenario).depth), 2);
+    };
+    const line = SCENARIOS.map((_, si) => `${us('untraced', si)}/${us('weft', si)}/${us('otel', si)}`).join(
+      '  ',
+    );
+    process.stdout.write(`round ${r + 1}/${ROUNDS} (untraced/weft/OTel us per call, by scenario): ${line}\n`);
+  }
+
+  const rows: string[][] = [];
+  const deliveryRows: string[][] = [];
+  SCENARIOS.forEach((s, si) => {
+    const sm = samples[si] as Record<Impl, Sample[]>;
+    const per = (x: Sample) => (x.ms * 1000) / (CALLS * s.depth);
+    const over = (impl: Impl) => sm[impl].map((x, r) => per(x) - per(sm.untraced[r] as Sample));
+    const weftOver = over('weft');
+    const otelOver = over('otel');
+    const ratios = weftOver.map((w, r) => w / (otelOver[r] as number));
+    const withDrain = sm.weft.map(
+      (x, r) => ((x.ms + x.drainMs) * 1000) / (CALLS * s.depth) - per(sm.untraced[r] as Sample),
+    );
+    rows.push([
+      s.name,
+      fmt(median(sm.untraced.map(per)), 3),
+      fmt(median(sm.weft.map(per)), 2),
+      fmt(median(sm.otel.map(per)), 2),
+      fmt(median(weftOver), 2),
+      fmt(median(otelOver), 2),
+      `${fmt(median(ratios), 2)}x`,
+      fmt(median(withDrain), 2),
+    ]);
+    const expected = CALLS * s.depth;
+    const pct = (xs: Sample[]) => {
+      const d = xs.map((x) => x.delivered);
+      return `${fmt((100 * median(d)) / expected, 1)} % (min ${fmt((100 * Math.min(...d)) / expected, 1)} %)`;
+    };
+    deliveryRows.push([
+      s.name,
+      String(expected),
+      pct(sm.weft),
+      String(sm.weft.reduce((n, x) => n + x.dropped, 0)),
+      String(sm.weft.reduce((n, x) => n + x.spilled, 0)),
+      fmt(median(sm.weft.map((x) => x.drainMs)), 0),
+      pct(sm.otel),
+      fmt(median(sm.otel.map((x) => x.drainMs)), 0),
+    ]);
+  });
+  printTable(
+    `Per traced call, us (median of ${ROUNDS} rounds of ${CALLS} outer calls; nested = 3 traced calls each)`,
+    [
+      'scenario',
+      'untraced',
+      'weft',
+      'OTel',
+      'weft overhead',
+      'OTel overhead',
+      'weft/OTel overhead',
+      'weft overhead incl. send',
+    ],
+    rows,
+  );
+  printTable(
+    'Delivery after the loop (weft: flush() to the receiver; OTel: forceFlush() to the in-memory exporter)',
+    [
+      'scenario',
+      'calls',
+      'weft delivered, median (min)',
+      'weft dropped, all rounds',
+      'weft spilled to disk, all rounds',
+      'weft flush ms',
+      'OTel exported, median (min)',
+      'OTel flush ms',
+    ],
+    deliveryRows,
+  );
+
+  await ambient();
+  await close();
+  await receiver.close();
+}
+
+/** What an enabled AsyncLocalStorage (as any tracer keeps once used) costs untraced async code. */
+async function ambient(): Promise<void> {
+  const plain = async (x: number): Promise<number> => x + 1;
+  const als = new AsyncLocalStorage<number>();
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const enabled of r % 2 ? [true, false] : [false, true]) {
+      if (enabled) als.enterWith(1);
+      else als.disable();
+      forceGc();
+      const t0 = performance.now();
+      await loop(plain, SCENARIOS[0] as Scenario, CALLS);
+      (enabled ? on : off).push(((performance.now() - t0) * 1000) / CALLS);
+      als.disable();
+    }
+  }
+  printTable(
+    'Ambient cost: the same untraced async loop with no / one AsyncLocalStorage enabled, us per call',
+    ['no ALS enabled', 'one ALS enabled', 'difference'],
+    [[fmt(median(off), 3), fmt(median(on), 3), fmt(median(on.map((x, i) => x - (off[i] as number))), 3)]],
+  );
+}
+
+await main();
