@@ -15,8 +15,11 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { filesRoutes } from './routes/files.js';
 import { infoRoutes, PUBLIC_PATHS } from './routes/info.js';
 import { objectsRoutes } from './routes/objects.js';
+import { opNamesRoutes } from './routes/op-names.js';
 import { projectsRoutes } from './routes/projects.js';
 import { tablesRoutes } from './routes/tables.js';
+import { staticUi } from './static-ui.js';
+import type { StaticUiOptions } from './static-ui.js';
 
 export interface AppOptions {
   store: TraceStore;
@@ -29,6 +32,8 @@ export interface AppOptions {
   version?: string;
   /** Where unexpected (500) errors are reported; defaults to stderr. */
   log?: (message: string) => void;
+  /** The web UI's files; `false` serves no UI. Defaults to the built UI next to the server. */
+  ui?: StaticUiOptions | false;
 }
 
 /**
@@ -39,6 +44,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const deps = resolveDeps(options);
   const app = new Hono<AppEnv>();
   const auth = authMiddleware(new Authenticator(options.store, options.auth));
+  if (options.ui !== false) app.use('*', staticUi(options.ui)); // public files: before auth
 
   app.use('*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : auth(c, next)));
   for (const routes of [
@@ -51,6 +57,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     tablesRoutes,
     filesRoutes,
     projectsRoutes,
+    opNamesRoutes,
   ]) {
     app.route('/', routes(deps));
   }

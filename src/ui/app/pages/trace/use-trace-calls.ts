@@ -1,0 +1,98 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CallRecord } from '../../../../shared/call-types.js';
+import { CallTree } from '../../../lib/call-tree.js';
+import { streamCalls } from '../../api/weft-api.js';
+import { useInterval } from '../../hooks/use-interval.js';
+
+/** Defaults of {@link useTraceCalls}. */
+export const DEFAULTS = {
+  /** While a call of the trace runs, look for changes this often (ms). @default 1000 */
+  pollMs: 1000,
+  /** Changed calls fetched per request when merging an update. @default 500 */
+  fetchChunk: 500,
+};
+
+/** What the tree needs of each call; inputs and outputs are read per selected call. */
+const TREE_COLUMNS = [
+  'id',
+  'trace_id',
+  'parent_id',
+  'op_name',
+  'display_name',
+  'started_at',
+  'ended_at',
+  'summary',
+];
+/** What a poll compares: a call is new, or its end arrived. */
+const POLL_COLUMNS = ['id', 'ended_at'];
+
+export interface TraceCalls {
+  tree: CallTree | null;
+  error: Error | undefined;
+  /** True while any call of the trace runs (the trace is being watched). */
+  live: boolean;
+}
+
+/**
+ * The calls of a trace as a tree, kept up to date while some of them run: every `pollMs` the ids and end
+ * times of the trace are compared with what is on screen, and only new or changed calls are fetched.
+ */
+export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
+  const calls = useRef(new Map<string, CallRecord>());
+  const [tree, setTree] = useState<CallTree | null>(null);
+  const [error, setError] = useState<Error | undefined>(undefined);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    calls.current = new Map();
+    setTree(null);
+    setError(undefined);
+    streamCalls(traceQuery(projectId, traceId, TREE_COLUMNS), controller.signal).then(
+      (list) => {
+        for (const call of list) calls.current.set(call.id, call);
+        setTree(CallTree.build(calls.current.values()));
+      },
+      (err: unknown) => {
+        if (!controller.signal.aborted) setError(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+    return () => controller.abort();
+  }, [projectId, traceId]);
+
+  const live = tree !== null && (tree.size === 0 || tree.runningIds().length > 0);
+  useInterval(
+    async () => {
+      const seen = calls.current;
+      const latest = await streamCalls(traceQuery(projectId, traceId, POLL_COLUMNS));
+      const changed = latest
+        .filter((c) => {
+          const known = seen.get(c.id);
+          return !known || known.status !== c.status || known.ended_at !== c.ended_at;
+        })
+        .map((c) => c.id);
+      if (changed.length === 0) return;
+      for (let i = 0; i < changed.length; i += DEFAULTS.fetchChunk) {
+        const ids = changed.slice(i, i + DEFAULTS.fetchChunk);
+        const body = {
+          ...traceQuery(projectId, traceId, TREE_COLUMNS),
+          filter: { trace_ids: [traceId], call_ids: ids },
+        };
+        for (const call of await streamCalls(body)) seen.set(call.id, call);
+      }
+      setTree(CallTree.build(seen.values()));
+    },
+    DEFAULTS.pollMs,
+    live,
+  );
+
+  return { tree, error, live };
+}
+
+function traceQuery(projectId: string, traceId: string, columns: string[]) {
+  return {
+    project_id: projectId,
+    filter: { trace_ids: [traceId] },
+    sort_by: [{ field: 'started_at', direction: 'asc' }],
+    columns,
+  };
+}
