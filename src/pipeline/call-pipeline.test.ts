@@ -216,7 +216,7 @@ describe('pairing', () => {
       id: 'c1',
       traceId: 't1',
       startedAt: '2026-01-01T00:00:00.000000Z',
-      json: '{"ended_at":"2026-01-01T00:00:01.000000Z","output":1}',
+      fieldsJson: '"ended_at":"2026-01-01T00:00:01.000000Z","output":1}',
     });
     assert.equal(p.stats().earlyEnds, 1);
     p.start(
@@ -224,7 +224,8 @@ describe('pairing', () => {
         id: 'c1',
         traceId: 't1',
         startedAt: '2026-01-01T00:00:00.000000Z',
-        json: '{"project_id":"acme/p","id":"c1","trace_id":"t1","op_name":"x","started_at":"2026-01-01T00:00:00.000000Z"}',
+        openJson:
+          '{"project_id":"acme/p","id":"c1","trace_id":"t1","op_name":"x","started_at":"2026-01-01T00:00:00.000000Z"',
       },
       false,
     );

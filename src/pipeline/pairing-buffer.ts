@@ -1,4 +1,4 @@
-import { mergeHalves, standaloneEnd, type EndHalf, type StartHalf } from './call-halves.js';
+import { mergeHalves, standaloneEnd, startRecord, type EndHalf, type StartHalf } from './call-halves.js';
 import type { ItemKind } from './send-queue.js';
 
 /** What the pipeline must queue after a start or an end was offered to the buffer. */
@@ -45,7 +45,7 @@ export class PairingBuffer {
     }
     if (eager || this.pending.size >= this.maxPending) {
       this.rememberSent(half.id);
-      return { kind: 'start', json: half.json };
+      return { kind: 'start', json: startRecord(half) };
     }
     half.heldSince = Date.now();
     this.pending.set(half.id, half);
@@ -79,7 +79,7 @@ export class PairingBuffer {
       if (age < ageMs) return { out, nextDueIn: this.finishTake(out, ageMs - age) };
       this.pending.delete(id);
       this.rememberSent(id);
-      out.push({ kind: 'start', json: p.json });
+      out.push({ kind: 'start', json: startRecord(p) });
     }
     return { out, nextDueIn: this.finishTake(out, undefined) };
   }
@@ -89,7 +89,7 @@ export class PairingBuffer {
     const out: Outgoing[] = [];
     for (const [id, p] of this.pending) {
       this.rememberSent(id);
-      out.push({ kind: 'start', json: p.json });
+      out.push({ kind: 'start', json: startRecord(p) });
     }
     this.pending.clear();
     for (const e of this.earlyEnds.values()) out.push({ kind: 'end', json: standaloneEnd(e) });

@@ -1,10 +1,11 @@
-import type { CallSummary, JsonObject } from '../shared/call-types.js';
+import type { JsonObject } from '../shared/call-types.js';
 import { microsToIso, nowMicros } from '../shared/time.js';
 import type { CallPipeline } from '../pipeline/call-pipeline.js';
 import type { RateLimitedLogger } from '../pipeline/rate-limited-logger.js';
 import type { TraceFrame } from './call-context.js';
 import { RunningCall } from './running-call.js';
 import type { ParamNames } from './param-names.js';
+import { toJsonText } from './json-text.js';
 import { toJsonSafe, type SerializeLimits } from './serialize.js';
 import { uuidv7 } from './uuid-v7.js';
 
@@ -20,15 +21,23 @@ export interface OpMeta {
 
 /**
  * Turns a call's start and end into the two serialized halves the pipeline pairs. Each value is made
- * JSON-safe and stringified exactly once, here.
+ * JSON-safe and stringified exactly once, here; the records themselves are assembled as text from
+ * pieces that are already JSON (ids and timestamps need no escaping), the hot path of every call.
  */
 export class CallRecorder {
+  private readonly projectJson: string;
+  private readonly nameJson = new Map<string, string>();
+  private attrs: JsonObject | undefined;
+  private attrsJson = '{}';
+
   constructor(
     private readonly projectId: string,
     private readonly pipeline: CallPipeline,
     private readonly limits: SerializeLimits,
     private readonly log: RateLimitedLogger,
-  ) {}
+  ) {
+    this.projectJson = JSON.stringify(projectId);
+  }
 
   begin(meta: OpMeta, args: readonly unknown[], outer: TraceFrame | undefined): RunningCall {
     const parent = outer?.call;
@@ -58,20 +67,14 @@ export class CallRecorder {
           )
         : meta.callDisplayName;
 
-    const record = {
-      project_id: this.projectId,
-      id,
-      trace_id: call.traceId,
-      parent_id: call.parentId,
-      op_name: meta.name,
-      display_name: displayName ?? null,
-      thread_id: threadId ?? null,
-      turn_id: turnId ?? null,
-      started_at: startedAt,
-      attributes: outer?.attributes ?? {},
-      inputs: toJsonSafe(inputs, this.limits),
-    };
-    this.pipeline.start({ id, traceId: call.traceId, startedAt, json: JSON.stringify(record) }, meta.eager);
+    const openJson =
+      `{"project_id":${this.projectJson},"id":"${id}","trace_id":"${call.traceId}",` +
+      `"parent_id":${parent ? `"${parent.id}"` : 'null'},"op_name":${this.opNameJson(meta.name)},` +
+      `"display_name":${displayName === undefined ? 'null' : JSON.stringify(displayName)},` +
+      `"thread_id":${threadId === undefined ? 'null' : JSON.stringify(threadId)},` +
+      `"turn_id":${turnId === undefined ? 'null' : JSON.stringify(turnId)},"started_at":"${startedAt}",` +
+      `"attributes":${this.attributesJson(outer?.attributes)},"inputs":${toJsonText(inputs, this.limits)}`;
+    this.pipeline.start({ id, traceId: call.traceId, startedAt, openJson }, meta.eager);
     return call;
   }
 
@@ -81,31 +84,47 @@ export class CallRecorder {
     if (error) call.statusCounts.error++;
     else call.statusCounts.success++;
     if (!error) this.detectUsage(output, call);
-    const summary: CallSummary = { status_counts: { ...call.statusCounts } };
-    if (call.usage) summary.usage = call.usage;
+    const counts = call.statusCounts;
+    let summary = `{"status_counts":{"success":${counts.success},"error":${counts.error}}`;
+    if (call.usage) summary += `,"usage":${toJsonText(call.usage, this.limits)}`;
     call.parent?.absorbChild(call);
 
-    let out: unknown = null;
+    let out = 'null';
     if (!error) {
       const post = meta.postprocessOutput;
-      out = toJsonSafe(
+      out = toJsonText(
         post ? this.guard('postprocessOutput', () => post(output), output) : output,
         this.limits,
       );
     }
-    const record: JsonObject = {
-      ended_at: microsToIso(nowMicros()),
-      exception: error ? describeException(error.thrown) : null,
-      output: out,
-      summary,
-    };
+    const exception = error ? JSON.stringify(describeException(error.thrown)) : 'null';
+    const endedAt = microsToIso(nowMicros());
     this.pipeline.end({
       projectId: this.projectId,
       id: call.id,
       traceId: call.traceId,
       startedAt: call.startedAt,
-      json: JSON.stringify(record),
+      fieldsJson: `"ended_at":"${endedAt}","exception":${exception},"output":${out},"summary":${summary}}}`,
     });
+  }
+
+  private opNameJson(name: string): string {
+    let json = this.nameJson.get(name);
+    if (json === undefined) {
+      json = JSON.stringify(name);
+      if (this.nameJson.size < 10_000) this.nameJson.set(name, json);
+    }
+    return json;
+  }
+
+  /** Attributes of a `withAttributes` scope are shared by its calls: serialize them once. */
+  private attributesJson(attributes: JsonObject | undefined): string {
+    if (!attributes) return '{}';
+    if (attributes !== this.attrs) {
+      this.attrs = attributes;
+      this.attrsJson = toJsonText(attributes, this.limits);
+    }
+    return this.attrsJson;
   }
 
   /** OpenAI-style results (`{ model, usage: {...} }`) report their token usage. */

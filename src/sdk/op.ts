@@ -74,7 +74,7 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
 
     let result: unknown;
     try {
-      result = traceContext.run(frame, () => fn.apply(this, args));
+      result = traceContext.run(frame, Reflect.apply, fn, this, args);
     } catch (thrown) {
       end(undefined, { thrown });
       throw thrown;
