@@ -7,7 +7,12 @@
  */
 export async function ndjsonStream(
   source: AsyncIterable<unknown>,
-  options: { chunkBytes: number; onError?: (err: unknown) => void },
+  options: {
+    chunkBytes: number;
+    onError?: (err: unknown) => void;
+    /** The source yields JSON text already (e.g. `TraceStore.queryCallsJson`): written as is. */
+    preEncoded?: boolean;
+  },
 ): Promise<ReadableStream<Uint8Array>> {
   const iterator = source[Symbol.asyncIterator]();
   let pending: IteratorResult<unknown> | undefined = await iterator.next();
@@ -24,7 +29,7 @@ export async function ndjsonStream(
             controller.close();
             return;
           }
-          text += `${JSON.stringify(result.value)}\n`;
+          text += `${options.preEncoded ? (result.value as string) : JSON.stringify(result.value)}\n`;
         }
       } catch (err) {
         options.onError?.(err);

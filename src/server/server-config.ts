@@ -1,4 +1,6 @@
 import { InvalidOptionError } from '../shared/errors.js';
+import { DEFAULTS as CLICKHOUSE_DEFAULTS } from '../store/clickhouse/clickhouse-store.js';
+import { IDENTIFIER } from '../store/clickhouse/sql-literal.js';
 import { DEFAULTS } from './defaults.js';
 
 /** Settings of `weft serve` after flags, environment and defaults are merged. */
@@ -20,7 +22,8 @@ export interface ServerFlags {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The one place where weft reads its environment: `WEFT_HOST`, `WEFT_PORT`, `WEFT_DB`.
+ * The one place where weft reads its environment: `WEFT_HOST`, `WEFT_PORT`, `WEFT_DB` (and, in
+ * {@link resolveStoreConfig}, `WEFT_STORE` and `WEFT_CLICKHOUSE_*`).
  * Flags win over the environment, which wins over `DEFAULTS`. Bad values are InvalidOptionErrors
  * naming the flag or variable.
  */
@@ -66,4 +69,66 @@ function pick(
   if (flag !== undefined) return [flagName, flag];
   const value = env[envName];
   return value === undefined || value === '' ? [envName, undefined] : [envName, value];
+}
+
+/** Which store `weft serve` runs on, after flags, environment and defaults are merged. */
+export interface StoreConfig {
+  storeKind: 'sqlite' | 'clickhouse';
+  /** Set when `storeKind` is `clickhouse`. */
+  clickhouse?: { url: string; database: string; username?: string; password?: string };
+}
+
+/** The store flags of `weft serve` as parsed. */
+export interface StoreFlags {
+  store?: string;
+  'clickhouse-url'?: string;
+  'clickhouse-database'?: string;
+  'clickhouse-user'?: string;
+  'clickhouse-password'?: string;
+}
+
+/**
+ * `--store` / `WEFT_STORE` (`sqlite`, the default, or `clickhouse`); for ClickHouse also
+ * `--clickhouse-url` / `WEFT_CLICKHOUSE_URL`, `--clickhouse-database` / `WEFT_CLICKHOUSE_DATABASE`
+ * (defaults: the ClickHouse store's DEFAULTS), `--clickhouse-user` / `WEFT_CLICKHOUSE_USER` and
+ * `--clickhouse-password` / `WEFT_CLICKHOUSE_PASSWORD` (prefer the variable: flags show in `ps`).
+ * The ClickHouse settings are read only when that store is chosen.
+ */
+export function resolveStoreConfig(flags: StoreFlags, env: Env = process.env): StoreConfig {
+  const [storeOption, store] = pick('--store', flags.store, 'WEFT_STORE', env);
+  if (store === undefined || store === 'sqlite') return { storeKind: 'sqlite' };
+  if (store !== 'clickhouse') throw new InvalidOptionError(storeOption, store, 'sqlite or clickhouse');
+  const [urlOption, url = CLICKHOUSE_DEFAULTS.url] = pick(
+    '--clickhouse-url',
+    flags['clickhouse-url'],
+    'WEFT_CLICKHOUSE_URL',
+    env,
+  );
+  if (!/^https?:\/\/[^\s/]+/.test(url))
+    throw new InvalidOptionError(urlOption, url, 'an http:// or https:// URL');
+  const [dbOption, database = CLICKHOUSE_DEFAULTS.database] = pick(
+    '--clickhouse-database',
+    flags['clickhouse-database'],
+    'WEFT_CLICKHOUSE_DATABASE',
+    env,
+  );
+  if (!IDENTIFIER.test(database)) {
+    throw new InvalidOptionError(dbOption, database, 'letters, digits and _ (not starting with a digit)');
+  }
+  const [, username] = pick('--clickhouse-user', flags['clickhouse-user'], 'WEFT_CLICKHOUSE_USER', env);
+  const [, password] = pick(
+    '--clickhouse-password',
+    flags['clickhouse-password'],
+    'WEFT_CLICKHOUSE_PASSWORD',
+    env,
+  );
+  return {
+    storeKind: 'clickhouse',
+    clickhouse: {
+      url,
+      database,
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+    },
+  };
 }

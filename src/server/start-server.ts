@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { InvalidOptionError } from '../shared/errors.js';
+import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import { createApp } from './app.js';
@@ -19,7 +20,11 @@ export interface StartServerOptions {
   db?: string;
   /** Serve a store without API keys on a non-loopback host (anyone who can reach it can read and write). */
   insecure?: boolean;
-  /** Use this store instead of opening `db`; it is closed by `close()` all the same. */
+  /** `sqlite` (default: opens `db`) or `clickhouse` (opens `clickhouse`). */
+  storeKind?: 'sqlite' | 'clickhouse';
+  /** ClickHouse connection, used when `storeKind` is `clickhouse` (defaults: the ClickHouse store's DEFAULTS). */
+  clickhouse?: { url?: string; database?: string; username?: string; password?: string };
+  /** Use this store instead of opening one; it is closed by `close()` all the same. */
   store?: TraceStore;
   /** Defaults to `DEFAULTS.maxBodyBytes`. */
   maxBodyBytes?: number;
@@ -58,7 +63,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new InvalidOptionError('shutdownGraceMs', graceMs, 'a non-negative number of milliseconds');
   }
 
-  const store = options.store ?? openStore(db);
+  const store = options.store ?? (await openStore(db, options));
   try {
     const loopback = isLoopbackHost(host);
     if (!loopback && !options.insecure && !(await store.hasApiKeys())) {
@@ -95,8 +100,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 }
 
-function openStore(db: string): TraceStore {
+async function openStore(db: string, options: StartServerOptions): Promise<TraceStore> {
   try {
+    if (options.storeKind === 'clickhouse') return await ClickHouseStore.open(options.clickhouse ?? {});
     return SqliteStore.open(db);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -95,6 +95,12 @@ export interface TraceStore {
   ingest(parts: CallPart[]): Promise<void>;
   /** Streams matching calls without holding them all in memory. */
   queryCalls(query: CallsQuery): AsyncIterable<CallRecord>;
+  /**
+   * Optional: the same stream as `queryCalls`, each call as its JSON text (what `JSON.stringify` of
+   * the record gives, no newline). A store that keeps JSON as text can skip parsing it only for the
+   * server to stringify it again; the NDJSON endpoint uses it when present.
+   */
+  queryCallsJson?(query: CallsQuery): AsyncIterable<string>;
   countCalls(query: Omit<CallsQuery, 'sort_by' | 'offset' | 'columns'>): Promise<number>;
   readCall(projectId: string, id: string): Promise<CallRecord | null>;
   /** Deletes the calls and all their descendants; returns how many calls were deleted. */

@@ -18,9 +18,11 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
     const { query } = parseCallsQuery(await readJsonObject(c.req.raw, deps.maxBodyBytes));
     authorizeProject(c.var.principal, query.project_id, 'project_id');
     const onError = (err: unknown) => deps.log(`weft: /calls/stream_query failed mid-stream: ${String(err)}`);
-    const stream = await ndjsonStream(store.queryCalls(query), {
+    const json = store.queryCallsJson?.(query);
+    const stream = await ndjsonStream(json ?? store.queryCalls(query), {
       chunkBytes: deps.streamChunkBytes,
       onError,
+      preEncoded: json !== undefined,
     });
     return c.body(stream, 200, { 'content-type': 'application/jsonl; charset=utf-8' });
   });

@@ -34,7 +34,7 @@ export function parseEndedCall(value: unknown, path: string, fromPath?: string):
   const id = r.string('id');
   const { call, endedAtUs, startedAt } = readEndHalf(r, project_id, id);
   const traceId = r.optionalString('trace_id');
-  const ended: EndedCall = { ...call };
+  const ended: EndedCall = call; // freshly built by readEndHalf: no copy needed
   if (traceId !== undefined) ended.trace_id = traceId;
   if (startedAt) ended.started_at = startedAt.iso;
   return startedAt
@@ -51,7 +51,9 @@ export function parseCompleteCall(
   const r = FieldReader.of(value, path);
   const start = readStartHalf(r, fromPath);
   const end = readEndHalf(r, start.call.project_id, start.call.id);
-  const call: CompleteCall = { ...start.call, ...end.call };
+  // Object.assign rather than a spread: the spread of two 10-field objects cost ~4 µs per record
+  // (a third of HTTP ingest time, bench/server-parse.ts); both halves are fresh objects.
+  const call: CompleteCall = Object.assign(start.call, end.call);
   return { kind: 'complete', call, startedAtUs: start.startedAtUs, endedAtUs: end.endedAtUs };
 }
 

@@ -13,10 +13,10 @@ import type { SqlFragment } from './sql-fragment.js';
  * (a `for await` that breaks or throws calls it) or on an error. A consumer that stops calling
  * `next()` without `return()` keeps the connection and its snapshot: don't.
  */
-export class CallStream implements AsyncIterableIterator<CallRecord> {
+export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
   private reader: PooledReader | undefined;
   private rows: Iterator<unknown[]> | undefined;
-  private buffer: CallRecord[] = [];
+  private buffer: T[] = [];
   private position = 0;
   private finished = false;
   private chunks = 0;
@@ -26,15 +26,17 @@ export class CallStream implements AsyncIterableIterator<CallRecord> {
     private readonly query: SqlFragment,
     private readonly chunkRows: number,
     private readonly isClosed: () => boolean,
+    /** Turns a raw row into what the stream yields: a CallRecord, or its JSON line. */
+    private readonly mapRow: (row: unknown[]) => T = rowToCall as (row: unknown[]) => T,
   ) {}
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  async next(): Promise<IteratorResult<CallRecord>> {
+  async next(): Promise<IteratorResult<T>> {
     if (this.position < this.buffer.length) {
-      return { value: this.buffer[this.position++] as CallRecord, done: false };
+      return { value: this.buffer[this.position++] as T, done: false };
     }
     if (this.finished) return { value: undefined, done: true };
     if (this.chunks++ > 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -47,7 +49,7 @@ export class CallStream implements AsyncIterableIterator<CallRecord> {
     return this.next();
   }
 
-  async return(): Promise<IteratorResult<CallRecord>> {
+  async return(): Promise<IteratorResult<T>> {
     this.finish();
     return { value: undefined, done: true };
   }
@@ -68,7 +70,7 @@ export class CallStream implements AsyncIterableIterator<CallRecord> {
         this.finish();
         break;
       }
-      this.buffer.push(rowToCall(step.value));
+      this.buffer.push(this.mapRow(step.value));
     }
   }
 

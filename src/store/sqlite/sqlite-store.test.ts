@@ -164,3 +164,56 @@ describe('SqliteStore (SQLite specifics)', () => {
     }
   });
 });
+
+test('queryCallsJson yields exactly the JSON text of queryCalls records', async () => {
+  const store = SqliteStore.open(':memory:');
+  try {
+    const t = '2026-11-28T10:00:00.123456Z';
+    await store.ingest([
+      {
+        kind: 'complete',
+        startedAtUs: Date.parse('2026-11-28T10:00:00Z') * 1000 + 123_456,
+        endedAtUs: Date.parse('2026-11-28T10:00:01Z') * 1000,
+        call: {
+          project_id: 'acme/json',
+          id: 'j1',
+          trace_id: 't1',
+          parent_id: null,
+          op_name: 'op "quoted" é',
+          started_at: t,
+          ended_at: '2026-11-28T10:00:01.000000Z',
+          attributes: { a: [1, { b: null }] },
+          inputs: { q: 'line\nbreak', n: 1.5 },
+          output: 'ok',
+          summary: { status_counts: { success: 1, error: 0 } },
+        },
+      },
+      {
+        kind: 'start',
+        startedAtUs: 1,
+        call: {
+          project_id: 'acme/json',
+          id: 'j2',
+          trace_id: 't2',
+          parent_id: 'j1',
+          op_name: 'x',
+          started_at: '1970-01-01T00:00:00.000001Z',
+          attributes: {},
+          inputs: {},
+        },
+      },
+    ]);
+    const records: string[] = [];
+    for await (const c of store.queryCalls({ project_id: 'acme/json' })) records.push(JSON.stringify(c));
+    const lines: string[] = [];
+    for await (const l of store.queryCallsJson({ project_id: 'acme/json' })) lines.push(l);
+    assert.equal(lines.length, 2);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l) as unknown),
+      records.map((r) => JSON.parse(r) as unknown),
+    );
+    assert.deepEqual(lines, records);
+  } finally {
+    await store.close();
+  }
+});

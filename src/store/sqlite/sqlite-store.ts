@@ -18,7 +18,7 @@ import type {
   StoreStats,
   TraceStore,
 } from '../trace-store.js';
-import { CALL_RECORD_FIELDS, rowToCall, selectList } from './call-fields.js';
+import { CALL_RECORD_FIELDS, rowToCall, rowToJsonLine, selectList } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
 import { CallStream } from './call-stream.js';
 import { applyMigrations } from './migrations.js';
@@ -181,6 +181,17 @@ export class SqliteStore implements TraceStore {
     const chunkRows = Math.max(1, this.options.streamChunkRows);
     return {
       [Symbol.asyncIterator]: () => new CallStream(this.readers, compiled, chunkRows, () => this.closed),
+    };
+  }
+
+  /** The same stream as {@link queryCalls}, as JSON text, one record per item (no newline). */
+  queryCallsJson(query: CallsQuery): AsyncIterable<string> {
+    this.assertOpen();
+    const compiled = compileCallsSelect(query);
+    const chunkRows = Math.max(1, this.options.streamChunkRows);
+    return {
+      [Symbol.asyncIterator]: () =>
+        new CallStream<string>(this.readers, compiled, chunkRows, () => this.closed, rowToJsonLine),
     };
   }
 
