@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isLoopbackHost } from '../server/loopback.js';
-import { resolveServerConfig } from '../server/server-config.js';
+import { resolveServerConfig, resolveStoreConfig } from '../server/server-config.js';
 import { startServer } from '../server/start-server.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
@@ -22,6 +22,11 @@ export async function runServe(args: string[]): Promise<number> {
         port: { type: 'string' },
         db: { type: 'string' },
         insecure: { type: 'boolean' },
+        store: { type: 'string' },
+        'clickhouse-url': { type: 'string' },
+        'clickhouse-database': { type: 'string' },
+        'clickhouse-user': { type: 'string' },
+        'clickhouse-password': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -33,10 +38,13 @@ export async function runServe(args: string[]): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError(`serve: unexpected argument ${JSON.stringify(positionals[0])}`);
   const config = resolveServerConfig(values);
+  const storeConfig = resolveStoreConfig(values);
 
   const signal = waitForSignal();
-  const server = await startServer(config);
-  process.stdout.write(`weft serving on ${server.url} (store: ${server.store.kind}, db: ${config.db})\n`);
+  const server = await startServer({ ...config, ...storeConfig });
+  const ch = storeConfig.clickhouse;
+  const where = ch ? `${new URL(ch.url).origin}, database: ${ch.database}` : `db: ${config.db}`;
+  process.stdout.write(`weft serving on ${server.url} (store: ${server.store.kind}, ${where})\n`);
   if (config.insecure && !isLoopbackHost(config.host) && !(await server.store.hasApiKeys())) {
     process.stderr.write(
       `weft: WARNING: --insecure: anyone who can reach ${server.url} can read and write traces\n`,

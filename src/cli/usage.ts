@@ -4,6 +4,7 @@ export const MAIN_USAGE = `Usage: weft <command> [options]
 
 Commands:
   weft serve [--host HOST] [--port PORT] [--db FILE] [--insecure]
+             [--store sqlite|clickhouse] [--clickhouse-url URL] [--clickhouse-database NAME]
       run the trace server (default http://${DEFAULTS.host}:${DEFAULTS.port}, db ${DEFAULTS.db})
   weft keys create --project ENTITY/PROJECT [--db FILE]
       create an API key scoped to one project and print it
@@ -16,8 +17,10 @@ Options:
 `;
 
 export const SERVE_USAGE = `Usage: weft serve [--host HOST] [--port PORT] [--db FILE] [--insecure]
+                  [--store sqlite|clickhouse] [--clickhouse-url URL] [--clickhouse-database NAME]
+                  [--clickhouse-user USER] [--clickhouse-password PASSWORD]
 
-Runs the trace server (Weave trace-server API) on an embedded SQLite store.
+Runs the trace server (Weave trace-server API) on an embedded SQLite store, or on ClickHouse.
 
 Options:
   --host HOST   interface to bind (env WEFT_HOST; default ${DEFAULTS.host})
@@ -25,6 +28,15 @@ Options:
   --db FILE     SQLite database file, created if missing (env WEFT_DB; default ${DEFAULTS.db})
   --insecure    allow a non-loopback --host while the store has no API keys
                 (anyone who can reach the server can then read and write traces)
+  --store KIND  sqlite (default) or clickhouse (env WEFT_STORE)
+  --clickhouse-url URL          ClickHouse HTTP endpoint (env WEFT_CLICKHOUSE_URL;
+                                default http://127.0.0.1:8123)
+  --clickhouse-database NAME    database, created with its tables if missing
+                                (env WEFT_CLICKHOUSE_DATABASE; default weft)
+  --clickhouse-user USER        (env WEFT_CLICKHOUSE_USER; default: ClickHouse's default user)
+  --clickhouse-password PASS    (env WEFT_CLICKHOUSE_PASSWORD, preferred: flags show in ps)
+
+Several weft serve processes may share one ClickHouse database (see docs/scaling.md).
 
 Without API keys the server only accepts requests on a loopback host. Once a key exists
 (\`weft keys create\`), every request needs one: "Authorization: Bearer <key>", or HTTP Basic

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,21 +10,47 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const LISTENING = /^weft serving on (http:\/\/\S+) /;
 
-/** A real `weft serve` process on a random loopback port and a temp SQLite file. */
+/** Which store a test server runs on: SQLite (a temp file), or ClickHouse at `clickhouseUrl`. */
+export type WeftServerStore = { kind: 'sqlite' } | { kind: 'clickhouse'; clickhouseUrl: string };
+
+/**
+ * A real `weft serve` process on a random loopback port and a temp SQLite file, or, with a
+ * `clickhouse` store, on a fresh ClickHouse database (unique per server, dropped by `dispose()`).
+ */
 export class WeftServer {
   url = '';
   private child: ChildProcess | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
   readonly db = join(this.dir, 'weft.db');
+  /** The ClickHouse database of a `clickhouse` server. */
+  readonly clickhouseDatabase = `weft_e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 
-  constructor(private readonly extraArgs: string[] = []) {}
+  constructor(
+    private readonly extraArgs: string[] = [],
+    readonly store: WeftServerStore = { kind: 'sqlite' },
+  ) {}
 
   async start(timeoutMs = 20_000): Promise<this> {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_')));
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', this.db, ...this.extraArgs], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const storeArgs =
+      this.store.kind === 'clickhouse'
+        ? [
+            '--store',
+            'clickhouse',
+            '--clickhouse-url',
+            this.store.clickhouseUrl,
+            '--clickhouse-database',
+            this.clickhouseDatabase,
+          ]
+        : [];
+    const child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--port', '0', '--db', this.db, ...storeArgs, ...this.extraArgs],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     this.child = child;
     const lines = createInterface({ input: child.stdout! });
     const listening = new Promise<string>((resolve, reject) => {
@@ -57,6 +84,13 @@ export class WeftServer {
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.store.kind === 'clickhouse') {
+      const res = await fetch(this.store.clickhouseUrl, {
+        method: 'POST',
+        body: `DROP DATABASE IF EXISTS \`${this.clickhouseDatabase}\``,
+      });
+      await res.text();
+    }
   }
 
   async post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
