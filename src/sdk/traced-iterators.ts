@@ -6,9 +6,38 @@ export interface IterationEnd {
 }
 
 /**
+ * What a generator op's call has seen: the items yielded (up to `maxItems`, its recorded output), and
+ * whether it has ended. The sync and async wrappers below feed it each step's outcome.
+ */
+class IterationRecord {
+  private readonly items: unknown[] = [];
+  private done = false;
+
+  constructor(
+    private readonly maxItems: number,
+    private readonly end: IterationEnd,
+  ) {}
+
+  /** A step returned: the call ends when iteration is done or was abandoned with `return()`. */
+  stepped<R>(r: IteratorResult<unknown, R>, abandoned: boolean): void {
+    if (this.done) return;
+    if (r.done || abandoned) {
+      this.done = true;
+      this.end(this.items);
+    } else if (this.items.length < this.maxItems) this.items.push(r.value);
+  }
+
+  threw(thrown: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.end(this.items, { thrown });
+  }
+}
+
+/**
  * Wraps a generator so each step runs in the op's trace context (ops called by the generator body
- * nest under it), the yielded items are collected as the call's output (up to `maxItems`), and the
- * call ends when iteration ends, throws, or is abandoned with `return()`.
+ * nest under it), the yielded items are collected as the call's output, and the call ends when
+ * iteration ends, throws, or is abandoned with `return()`.
  */
 export function traceSyncIterator<T, R, N>(
   inner: Generator<T, R, N>,
@@ -16,23 +45,16 @@ export function traceSyncIterator<T, R, N>(
   maxItems: number,
   end: IterationEnd,
 ): Generator<T, R, N> {
-  const items: unknown[] = [];
-  let done = false;
+  const record = new IterationRecord(maxItems, end);
   const step = (fn: () => IteratorResult<T, R>, abandon: boolean): IteratorResult<T, R> => {
     let r: IteratorResult<T, R>;
     try {
       r = traceContext.run(frame, fn);
     } catch (thrown) {
-      if (!done) {
-        done = true;
-        end(items, { thrown });
-      }
+      record.threw(thrown);
       throw thrown;
     }
-    if (!done && (r.done || abandon)) {
-      done = true;
-      end(items);
-    } else if (!r.done && items.length < maxItems) items.push(r.value);
+    record.stepped(r, abandon);
     return r;
   };
   const wrapped = {
@@ -47,14 +69,14 @@ export function traceSyncIterator<T, R, N>(
   return wrapped as unknown as Generator<T, R, N>;
 }
 
+/** The same for async generators. */
 export function traceAsyncIterator<T, R, N>(
   inner: AsyncGenerator<T, R, N>,
   frame: TraceFrame,
   maxItems: number,
   end: IterationEnd,
 ): AsyncGenerator<T, R, N> {
-  const items: unknown[] = [];
-  let done = false;
+  const record = new IterationRecord(maxItems, end);
   const step = async (
     fn: () => Promise<IteratorResult<T, R>>,
     abandon: boolean,
@@ -63,16 +85,10 @@ export function traceAsyncIterator<T, R, N>(
     try {
       r = await traceContext.run(frame, fn);
     } catch (thrown) {
-      if (!done) {
-        done = true;
-        end(items, { thrown });
-      }
+      record.threw(thrown);
       throw thrown;
     }
-    if (!done && (r.done || abandon)) {
-      done = true;
-      end(items);
-    } else if (!r.done && items.length < maxItems) items.push(r.value);
+    record.stepped(r, abandon);
     return r;
   };
   const wrapped = {

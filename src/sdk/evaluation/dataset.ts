@@ -1,5 +1,5 @@
 import { InvalidOptionError, ValidationError } from '../../shared/errors.js';
-import { canonicalJson, sha256Digest } from '../../store/digest.js';
+import { canonicalJson, sha256Digest } from '../../shared/digest.js';
 
 /** One example of a dataset: named fields (a scorer receives them plus `output`). */
 export type DatasetRow = Record<string, unknown>;

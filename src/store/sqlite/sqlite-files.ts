@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ValidationError } from '../../shared/errors.js';
-import { sha256Digest } from '../digest.js';
+import { sha256Digest } from '../../shared/digest.js';
 
 /**
  * Content-addressed files: the digest is the sha256 of the bytes (digest.ts). The same content stored

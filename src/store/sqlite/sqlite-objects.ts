@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ObjectRecord, ObjectsQuery } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
-import { canonicalJson, sha256Digest } from '../digest.js';
+import { canonicalJson, sha256Digest } from '../../shared/digest.js';
 import type { StatementCache } from './read-pool.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { inList, optionalCount } from './sql-fragment.js';

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ValidationError } from '../../shared/errors.js';
-import { canonicalJson, digestTable, sha256Digest } from '../digest.js';
+import { canonicalJson, digestTable, sha256Digest } from '../../shared/digest.js';
 import { optionalCount } from './sql-fragment.js';
 
 /**
