@@ -35,7 +35,12 @@ const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), pr
 async function overhead(receiver: Receiver): Promise<void> {
   const spoolDirs = [tmp('weft-bench-mem-'), tmp('weft-bench-dur-')];
   const clients: Record<'memory' | 'spool', WeftClient> = {
-    memory: await init({ project: 'bench/mem', serverUrl: receiver.url, spoolDir: spoolDirs[0], logger: quiet }),
+    memory: await init({
+      project: 'bench/mem',
+      serverUrl: receiver.url,
+      spoolDir: spoolDirs[0],
+      logger: quiet,
+    }),
     spool: await init({
       project: 'bench/dur',
       serverUrl: receiver.url,

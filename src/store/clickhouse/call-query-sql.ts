@@ -33,8 +33,26 @@ const LIST_FILTERS = {
   turn_ids: 'turn_id',
 } as const;
 
-interface CompiledWhere {
+/** Columns of `call_starts` (migrations.ts) that start-half row conditions may use there. */
+const STARTS_COLUMNS: ReadonlySet<MergedColumn> = new Set(['trace_id', 'parent_id', 'op_name', 'started_at']);
+
+/** Extra, already-safe narrowing of a query (call-latest-sql.ts). */
+export interface QueryHints {
+  /** Conditions on raw rows that hold for every row of every call that can be in the result. */
+  narrow?: string[];
+  /** Extra conditions on the merged calls. */
+  merged?: string[];
+}
+
+export interface CompiledWhere {
   projectSql: string;
+  /**
+   * Start-half conditions valid on `call_starts` rows: a matching call's winning start-carrying row
+   * satisfies them (on its start row; rows without a start are not narrowed by them).
+   */
+  starts: string[];
+  /** Whether `starts` are all the conditions (no other filter needs the merged call or another table). */
+  startsOnly: boolean;
   /** Exact conditions on merged calls. */
   merged: string[];
   /** Conditions on raw rows (call_ids, candidate subqueries). */
@@ -43,7 +61,10 @@ interface CompiledWhere {
 }
 
 /** Compiles project, filter and `$expr`; throws ValidationErrors naming the offending field. */
-export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter' | 'query'>): CompiledWhere {
+export function compileCallsWhere(
+  query: Pick<CallsQuery, 'project_id' | 'filter' | 'query'>,
+  hints: QueryHints = {},
+): CompiledWhere {
   if (typeof query.project_id !== 'string' || query.project_id === '') {
     throw new ValidationError('project_id', 'expected a project id');
   }
@@ -51,11 +72,16 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
   const use = newFieldUse();
   const merged: string[] = [];
   const rows: string[] = [];
+  const narrow: string[] = [...(hints.narrow ?? [])];
+  const starts: string[] = [];
+  let startsOnly = true;
   const pushed: Record<'start' | 'end', string[]> = { start: [], end: [] };
   /** A term over merged columns that is also valid, as is, on the raw rows of one half. */
-  const onHalf = (half: 'start' | 'end', sql: string) => {
+  const onHalf = (half: 'start' | 'end', sql: string, onStarts = false) => {
     merged.push(sql);
     pushed[half].push(sql);
+    if (onStarts) starts.push(sql);
+    else startsOnly = false;
   };
   const filter: CallsFilter = query.filter ?? {};
   if (typeof filter !== 'object' || Array.isArray(filter))
@@ -67,7 +93,7 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
     const alternatives: string[] = [];
     if (exact.length > 0) alternatives.push(`ifNull(${idInList('op_name', exact)}, 0)`);
     for (const prefix of prefixes) alternatives.push(`ifNull(startsWith(op_name, ${sqlString(prefix)}), 0)`);
-    if (alternatives.length > 0) onHalf('start', `(${alternatives.join(' OR ')})`);
+    if (alternatives.length > 0) onHalf('start', `(${alternatives.join(' OR ')})`, true);
     use.columns.add('op_name');
   }
   for (const [key, column] of Object.entries(LIST_FILTERS)) {
@@ -75,19 +101,26 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
     if (value === undefined) continue;
     const list = stringList(value, `filter.${key}`);
     if (list.length > 0) {
-      onHalf('start', `ifNull(${idInList(column, list)}, 0)`);
+      onHalf('start', `ifNull(${idInList(column, list)}, 0)`, STARTS_COLUMNS.has(column));
       use.columns.add(column as MergedColumn);
+      // A call of these traces has a row carrying its trace id: call_traces finds them by its key.
+      if (column === 'trace_id') {
+        narrow.push(
+          `id IN (SELECT id FROM call_traces WHERE project_id = ${projectSql} AND ${idInList('trace_id', list)})`,
+        );
+      }
     }
   }
   if (filter.call_ids !== undefined) {
     const list = stringList(filter.call_ids, 'filter.call_ids');
     if (list.length > 0) rows.push(idInList('id', list));
+    if (list.length > 0) startsOnly = false;
   }
   if (filter.trace_roots_only !== undefined && typeof filter.trace_roots_only !== 'boolean') {
     throw new ValidationError('filter.trace_roots_only', 'expected a boolean');
   }
   if (filter.trace_roots_only) {
-    onHalf('start', 'isNull(parent_id)');
+    onHalf('start', 'isNull(parent_id)', true);
     use.columns.add('parent_id');
   }
   if (query.query !== undefined) {
@@ -102,20 +135,29 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
       try {
         sql = compilePredicate(term, callFieldResolver('row', termUse), 'query.$expr');
       } catch {
+        startsOnly = false;
         continue; // validated above; a term that does not compile per row is only applied merged
       }
       const halves = termUse.halves;
-      if (halves.has('mixed') || (halves.has('start') && halves.has('end'))) continue;
+      if (halves.has('mixed') || (halves.has('start') && halves.has('end'))) {
+        startsOnly = false;
+        continue;
+      }
       pushed[halves.has('end') ? 'end' : 'start'].push(sql);
+      const onStarts = halves.size === 1 && halves.has('start');
+      if (onStarts && [...termUse.columns].every((c) => STARTS_COLUMNS.has(c))) starts.push(sql);
+      else startsOnly = false;
     }
   }
+  merged.push(...(hints.merged ?? []));
+  // Cheap narrowing first: it also restricts the candidate subqueries (by call_parts' primary key).
+  rows.unshift(...narrow);
   for (const half of ['start', 'end'] as const) {
     if (pushed[half].length === 0) continue;
-    rows.push(
-      `id IN (SELECT id FROM call_parts WHERE project_id = ${projectSql} AND ${pushed[half].join(' AND ')})`,
-    );
+    const conditions = [`project_id = ${projectSql}`, ...narrow, ...pushed[half]];
+    rows.push(`id IN (SELECT id FROM call_parts WHERE ${conditions.join(' AND ')})`);
   }
-  return { projectSql, merged, rows, use };
+  return { projectSql, starts, startsOnly, merged, rows, use };
 }
 
 /** The top-level AND terms of an expression (nested `$and`s flattened). */
@@ -128,8 +170,8 @@ function conjuncts(expr: unknown): unknown[] {
 }
 
 /** The full SELECT of `queryCalls`; rows have the selected record fields (see rowToCall). */
-export function compileCallsSelect(query: CallsQuery): string {
-  const where = compileCallsWhere(query);
+export function compileCallsSelect(query: CallsQuery, hints: QueryHints = {}): string {
+  const where = compileCallsWhere(query, hints);
   const sortUse = newFieldUse();
   const order = compileSort(query.sort_by, callFieldResolver('merged', sortUse), DEFAULT_SORT);
   const fields = selectedFields(query.columns);

@@ -14,6 +14,7 @@ import type {
   TraceStore,
 } from '../trace-store.js';
 import { CALL_RECORD_FIELDS, outputColumns, outputSql, rowToCall } from './call-fields.js';
+import { MAX_CANDIDATES, WIDEN, latestPlan } from './call-latest-sql.js';
 import { idInList, mergedCallsSql } from './call-merge-sql.js';
 import { CallMutations } from './call-mutations.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
@@ -155,13 +156,29 @@ export class ClickHouseStore implements TraceStore {
     await this.buffer.add(rows, bytes);
   }
 
-  /** Validates and compiles at once (a ValidationError is thrown here), then streams. */
+  /**
+   * Validates and compiles at once (a ValidationError is thrown here), then streams. "Latest N" pages
+   * first try the candidate plan of call-latest-sql.ts, which buffers its (small) page.
+   */
   queryCalls(query: CallsQuery): AsyncIterable<CallRecord> {
     this.assertOpen();
     const sql = compileCallsSelect(query);
+    const plan = latestPlan(query);
     const conn = this.conn;
     return {
       async *[Symbol.asyncIterator]() {
+        if (plan) {
+          for (let k = plan.firstK; k <= MAX_CANDIDATES; k *= WIDEN) {
+            const [probe] = await conn.rows<{ n: number; t: number }>(plan.probeSql(k), 'probe latest calls');
+            const n = Number(probe?.n ?? 0);
+            const page = await conn.rows(plan.pageSql(k, { n, t: Number(probe?.t ?? 0) }), 'query calls');
+            if (page.length >= plan.limit) {
+              for (const row of page) yield rowToCall(row);
+              return;
+            }
+            if (n < k) break; // every candidate was seen: the rest needs the full query
+          }
+        }
         for await (const batch of conn.stream(sql, 'query calls')) {
           for (const row of batch) yield rowToCall(row);
         }

@@ -19,6 +19,10 @@ import { sqlNumber, sqlString } from './sql-literal.js';
  *   depend on merges having happened.
  * - `call_deletes`: tombstones; a call's rows with a version up to the tombstone's are ignored.
  * - `project_activity`: latest start or end per project, filled by a materialized view on inserts.
+ * - `call_starts` (ordered by project and start time) and `call_traces` (by project and trace): narrow
+ *   copies of the start-carrying rows and of the (trace_id, id) pairs of `call_parts`, filled by
+ *   materialized views (and backfilled by the migration that adds them). Reads use them only to pick
+ *   candidate ids, never as the truth: the candidates are merged from `call_parts` (call-latest-sql.ts).
  * - `feedback`, `objects`, `table_rows`, `table_entries`, `tables`, `files`, `api_keys`: appended rows;
  *   duplicates from races between servers are resolved at read time (earliest wins).
  */
@@ -26,6 +30,14 @@ import { sqlNumber, sqlString } from './sql-literal.js';
 const JSON_COLUMNS = (name: string) =>
   `${name} Nullable(String), ${name}_paths Array(String), ${name}_kinds Array(UInt8), ` +
   `${name}_num Array(Float64), ${name}_off Array(UInt32), ${name}_len Array(UInt32)`;
+
+/** The start-carrying rows (starts, completes, v2 ends with a start time) of call_parts, for call_starts. */
+const CALL_STARTS_SELECT = `SELECT project_id, assumeNotNull(started_at) AS started_at, id, has_start, trace_id,
+  parent_id, op_name FROM call_parts WHERE is_rename = 0 AND isNotNull(started_at)`;
+
+/** The (trace, call) pairs of call_parts, for call_traces. */
+const CALL_TRACES_SELECT = `SELECT project_id, assumeNotNull(trace_id) AS trace_id, id FROM call_parts
+  WHERE is_rename = 0 AND isNotNull(trace_id)`;
 
 export interface Migration {
   name: string;
@@ -127,6 +139,31 @@ export const MIGRATIONS: readonly Migration[] = [
         project_id String,
         created_at Int64
       ) ENGINE = MergeTree ORDER BY key_hash`,
+    ],
+  },
+  {
+    name: 'call_starts, call_traces',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS call_starts (
+        project_id String,
+        started_at Int64,
+        id String,
+        has_start UInt8,
+        trace_id Nullable(String),
+        parent_id Nullable(String),
+        op_name Nullable(String)
+      ) ENGINE = MergeTree ORDER BY (project_id, started_at, id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS call_starts_mv TO call_starts AS ${CALL_STARTS_SELECT}`,
+      // Backfill after the view exists, so no row is missed; rows inserted in between are copied twice,
+      // which only costs a little space (call-latest-sql.ts tolerates duplicates).
+      `INSERT INTO call_starts ${CALL_STARTS_SELECT}`,
+      `CREATE TABLE IF NOT EXISTS call_traces (
+        project_id String,
+        trace_id String,
+        id String
+      ) ENGINE = MergeTree ORDER BY (project_id, trace_id, id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS call_traces_mv TO call_traces AS ${CALL_TRACES_SELECT}`,
+      `INSERT INTO call_traces ${CALL_TRACES_SELECT}`,
     ],
   },
 ];
