@@ -11,12 +11,16 @@ export interface WireItem {
   json: string;
 }
 
-/** Where each kind of item is posted. */
+/** Where each kind of item is posted; `halves` takes a mixed run of starts and ends (`/call/upsert_batch`). */
 export interface Endpoints {
   complete: string;
   start: string;
   end: string;
+  halves: string;
 }
+
+/** How a group of items is sent: one kind, or a run of starts and ends together. */
+type GroupKind = ItemKind | 'halves';
 
 export interface SendCounters {
   /** Items the server accepted. */
@@ -48,7 +52,7 @@ export class BatchSender {
     private readonly deadLetter: DeadLetter | undefined,
   ) {}
 
-  async send(kind: ItemKind, items: WireItem[], deadlineMs: number): Promise<WireItem[]> {
+  async send(kind: GroupKind, items: WireItem[], deadlineMs: number): Promise<WireItem[]> {
     if (items.length === 0) return [];
     const outcome = await this.transport.post(this.endpoints[kind], wrap(kind, items), deadlineMs);
     if (outcome.ok) {
@@ -62,6 +66,7 @@ export class BatchSender {
       const right = await this.send(kind, items.slice(mid), deadlineMs);
       return left.length + right.length === 0 ? [] : [...left, ...right];
     }
+    if (kind === 'halves') return this.send(items[0]!.kind, items, deadlineMs); // a lone half: its own endpoint
     const item = items[0]!;
     if (outcome.tooLarge) {
       const cut = truncateRecord(item.json, TRUNCATE_TO_BYTES);
@@ -78,13 +83,18 @@ export class BatchSender {
     return [];
   }
 
-  /** Sends a mixed run of items (as read from the spool) in order; stops at the first unreachable. */
+  /**
+   * Sends a mixed run of items (as read from the spool) in order: complete records in batches, runs of
+   * starts and ends (a backlog of eager calls) together through `/call/upsert_batch`. Stops at the
+   * first unreachable.
+   */
   async sendMixed(items: WireItem[], deadlineMs: number): Promise<boolean> {
     let i = 0;
     while (i < items.length) {
-      const kind = items[i]!.kind;
+      const complete = items[i]!.kind === 'complete';
       let j = i + 1;
-      if (kind === 'complete') while (j < items.length && items[j]!.kind === 'complete') j++;
+      while (j < items.length && (items[j]!.kind === 'complete') === complete) j++;
+      const kind: GroupKind = complete ? 'complete' : j - i > 1 ? 'halves' : items[i]!.kind;
       const left = await this.send(kind, items.slice(i, j), deadlineMs);
       if (left.length > 0) return false;
       i = j;
@@ -100,10 +110,18 @@ export class BatchSender {
   }
 }
 
-function wrap(kind: ItemKind, items: WireItem[]): string {
+function wrap(kind: GroupKind, items: WireItem[]): string {
   if (kind === 'complete') {
     let body = '{"batch":[';
     for (let i = 0; i < items.length; i++) body += (i ? ',' : '') + items[i]!.json;
+    return body + ']}';
+  }
+  if (kind === 'halves') {
+    let body = '{"batch":[';
+    for (let i = 0; i < items.length; i++) {
+      const { kind: k, json } = items[i]!;
+      body += (i ? ',' : '') + `{"mode":"${k}","req":{"${k}":${json}}}`;
+    }
     return body + ']}';
   }
   return kind === 'start' ? `{"start":${items[0]!.json}}` : `{"end":${items[0]!.json}}`;

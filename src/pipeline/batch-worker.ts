@@ -90,7 +90,7 @@ export class BatchWorker {
     if (toSpool || !this.queue.push(kind, json)) {
       this.spill({ kind, seq: this.queue.takeSeq(), json });
     }
-    if (this.fullBatchReady()) this.pump();
+    if (this.fullBatchReady() || this.fullSpoolBatchReady()) this.pump();
     else this.armTimer();
   }
 
@@ -170,6 +170,11 @@ export class BatchWorker {
 
   private fullBatchReady(): boolean {
     return this.queue.length >= this.options.maxBatchSize || this.queue.bytes >= this.options.maxBatchBytes;
+  }
+
+  /** In durability `spool` mode records wait in the spool: a full batch there leaves at once too. */
+  private fullSpoolBatchReady(): boolean {
+    return this.options.durability === 'spool' && (this.spool?.ownPending ?? 0) >= this.options.maxBatchSize;
   }
 
   private spoolReady(): boolean {

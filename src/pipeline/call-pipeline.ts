@@ -87,6 +87,7 @@ export class CallPipeline {
       complete: `${base}/calls/complete`,
       start: `${base}/call/start`,
       end: `${base}/call/end`,
+      halves: '/call/upsert_batch',
     };
     const deadLetter = this.spool ? new DeadLetter(this.spool.dir) : undefined;
     const counters: WorkerCounters = {

@@ -59,7 +59,14 @@ export class HttpTransport {
     }
     const deadline = Date.now() + deadlineMs;
     for (let attempt = 0; ; attempt++) {
-      const result = await this.once(path, body, headers);
+      // An attempt may not outlive the deadline (a hung server is an outage after the deadline, not
+      // after the request timeout); a single-attempt send (deadline 0) gets the full request timeout.
+      const left = deadline - Date.now();
+      const timeoutMs =
+        deadlineMs === 0
+          ? this.options.requestTimeoutMs
+          : Math.min(this.options.requestTimeoutMs, Math.max(left, 1000));
+      const result = await this.once(path, body, headers, timeoutMs);
       if (attempt === 0) this.stats.bytesRaw += raw.length;
       if (result === undefined) return { ok: true, attempts: attempt + 1 };
       const retryable = isRetryableStatus(result.status);
@@ -89,6 +96,7 @@ export class HttpTransport {
     path: string,
     body: Buffer,
     headers: Record<string, string>,
+    timeoutMs: number,
   ): Promise<TransportError | undefined> {
     this.stats.requests++;
     this.stats.bytesSent += body.length;
@@ -97,7 +105,7 @@ export class HttpTransport {
         method: 'POST',
         headers,
         body,
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       if (res.ok) {
         await res.arrayBuffer(); // drain so the connection is reused

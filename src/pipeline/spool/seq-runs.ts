@@ -16,6 +16,19 @@ export class SeqRuns {
     return this.runs[this.head]?.[0] ?? Infinity;
   }
 
+  /**
+   * The smallest sequence number still held. Not always the first: during an outage a batch that
+   * failed late is spooled after records queued after it.
+   */
+  min(): number {
+    let min = Infinity;
+    for (let i = this.head; i < this.runs.length; i++) {
+      const run = this.runs[i]!;
+      if (run[1] > 0 && run[0] < min) min = run[0];
+    }
+    return min;
+  }
+
   shift(count: number): void {
     while (count > 0 && this.head < this.runs.length) {
       const run = this.runs[this.head]!;

@@ -31,7 +31,9 @@ export function readLines(
 ): ReadResult {
   const fd = openSync(join(pos.folder, pos.segment), 'r');
   try {
-    let size = Math.max(64 * 1024, Math.min(maxBytes, 16 * 1024 * 1024));
+    // Read at most 1 MiB at a time (a batch of a few thousand typical records); a single record
+    // longer than that doubles the buffer until it fits.
+    let size = Math.max(64 * 1024, Math.min(maxBytes, 1024 * 1024));
     for (;;) {
       const buf = Buffer.allocUnsafe(size);
       const n = readSync(fd, buf, 0, size, pos.offset);

@@ -113,12 +113,15 @@ export class Spool {
     return pos !== undefined && this.readableFrom(pos);
   }
 
-  /** Sequence number of the oldest unacknowledged item (0 for an adopted folder's, Infinity if none). */
+  /**
+   * The smallest sequence number among unacknowledged items (0 while an adopted folder's remain,
+   * Infinity if none): flush() waits until it passes its watermark.
+   */
   oldestSeq(): number {
     const pos = this.position();
     if (!pos) return Infinity;
     if (pos.folder !== this.own) return 0;
-    return this.ownSeqs.first();
+    return this.ownSeqs.min();
   }
 
   /** Reads the next batch; undefined if nothing is readable or a batch is already out. */
