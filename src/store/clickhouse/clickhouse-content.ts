@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.js';
 import { nowMicros } from '../../shared/time.js';
-import { canonicalJson, digestTable, sha256Digest } from '../digest.js';
+import { canonicalJson, digestTable, sha256Digest } from '../../shared/digest.js';
 import { optionalCount } from './call-query-sql.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { NO_LIMIT, sqlCount, sqlString, sqlStringList } from './sql-literal.js';

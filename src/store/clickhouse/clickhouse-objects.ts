@@ -1,7 +1,7 @@
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
 import type { ObjectRecord, ObjectsQuery } from '../trace-store.js';
-import { canonicalJson, sha256Digest } from '../digest.js';
+import { canonicalJson, sha256Digest } from '../../shared/digest.js';
 import { optionalCount } from './call-query-sql.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { sqlString, sqlStringList } from './sql-literal.js';
