@@ -45,9 +45,10 @@ export class CallRecorder {
     const threadId = outer?.threadId;
     const turnId = threadId === undefined ? undefined : parent?.threadId === threadId ? parent.turnId : id;
     const startedAt = microsToIso(nowMicros());
+    // A root's trace id is its own id: unique, time-ordered, and one id less to make per trace.
     const call = new RunningCall(
       id,
-      parent ? parent.traceId : uuidv7(),
+      parent ? parent.traceId : id,
       parent,
       meta.name,
       startedAt,

@@ -26,40 +26,39 @@ export function toJsonText(value: unknown, limits: SerializeLimits = SERIALIZE_D
 
 /** True if JSON.stringify gives exactly what toJsonSafe + JSON.stringify would. May throw (getters). */
 function isPlainJson(root: unknown, limits: SerializeLimits): boolean {
-  let budget = limits.maxTotalNodes;
-  const maxDepth = limits.maxDepth;
-  const check = (value: unknown, depth: number): boolean => {
-    if (--budget < 0) return false;
-    switch (typeof value) {
-      case 'string':
-        return value.length <= limits.maxStringLength;
-      case 'number':
-        return Number.isFinite(value);
-      case 'boolean':
-        return true;
-      case 'undefined':
-        return depth > 0; // omitted in objects, null in arrays: the same either way
-      case 'object': {
-        if (value === null) return true;
-        if (depth >= maxDepth) return false;
-        if (Array.isArray(value)) {
-          if (value.length > limits.maxArrayLength) return false;
-          for (let i = 0; i < value.length; i++) if (!check(value[i], depth + 1)) return false;
-          return true;
-        }
-        const proto = Object.getPrototypeOf(value) as unknown;
-        if (proto !== Object.prototype && proto !== null) return false;
-        if ('toJSON' in value) return false;
-        let keys = 0;
-        for (const key in value) {
-          if (++keys > limits.maxObjectKeys || key.length > limits.maxStringLength) return false;
-          if (!check((value as Record<string, unknown>)[key], depth + 1)) return false;
-        }
+  return check(root, 0, limits, { left: limits.maxTotalNodes });
+}
+
+function check(value: unknown, depth: number, limits: SerializeLimits, budget: { left: number }): boolean {
+  if (--budget.left < 0) return false;
+  switch (typeof value) {
+    case 'string':
+      return value.length <= limits.maxStringLength;
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'undefined':
+      return depth > 0; // omitted in objects, null in arrays: the same either way
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= limits.maxDepth) return false;
+      if (Array.isArray(value)) {
+        if (value.length > limits.maxArrayLength) return false;
+        for (let i = 0; i < value.length; i++) if (!check(value[i], depth + 1, limits, budget)) return false;
         return true;
       }
-      default:
-        return false; // bigint, symbol, function
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      if ('toJSON' in value) return false;
+      let keys = 0;
+      for (const key in value) {
+        if (++keys > limits.maxObjectKeys || key.length > limits.maxStringLength) return false;
+        if (!check((value as Record<string, unknown>)[key], depth + 1, limits, budget)) return false;
+      }
+      return true;
     }
-  };
-  return check(root, 0);
+    default:
+      return false; // bigint, symbol, function
+  }
 }
