@@ -90,6 +90,28 @@ export interface CallRecord {
   status: CallStatus;
 }
 
+/** The CallRecord fields, in output order. */
+export const CALL_RECORD_FIELDS = [
+  'project_id',
+  'id',
+  'trace_id',
+  'parent_id',
+  'op_name',
+  'display_name',
+  'thread_id',
+  'turn_id',
+  'started_at',
+  'ended_at',
+  'attributes',
+  'inputs',
+  'output',
+  'exception',
+  'summary',
+  'wb_user_id',
+  'wb_run_id',
+  'status',
+] as const satisfies readonly (keyof CallRecord)[];
+
 /** Request bodies of the write endpoints. */
 export interface CallsCompleteRequest {
   batch: CompleteCall[];

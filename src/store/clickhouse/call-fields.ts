@@ -1,3 +1,4 @@
+import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
@@ -221,28 +222,6 @@ export function callFieldResolver(mode: 'merged' | 'row', use: FieldUse): FieldR
   resolver.superset = mode === 'row';
   return resolver;
 }
-
-/** The CallRecord fields, in output order. */
-export const CALL_RECORD_FIELDS = [
-  'project_id',
-  'id',
-  'trace_id',
-  'parent_id',
-  'op_name',
-  'display_name',
-  'thread_id',
-  'turn_id',
-  'started_at',
-  'ended_at',
-  'attributes',
-  'inputs',
-  'output',
-  'exception',
-  'summary',
-  'wb_user_id',
-  'wb_run_id',
-  'status',
-] as const satisfies readonly (keyof CallRecord)[];
 
 export type RecordField = (typeof CALL_RECORD_FIELDS)[number];
 

@@ -1,3 +1,4 @@
+import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord } from '../../shared/call-types.js';
 import { InvalidOptionError, WeftError } from '../../shared/errors.js';
 import type {
@@ -13,7 +14,7 @@ import type {
   StoreStats,
   TraceStore,
 } from '../trace-store.js';
-import { CALL_RECORD_FIELDS, outputColumns, outputSql, rowToCall } from './call-fields.js';
+import { outputColumns, outputSql, rowToCall } from './call-fields.js';
 import { MAX_CANDIDATES, WIDEN, latestPlan } from './call-latest-sql.js';
 import { idInList, mergedCallsSql } from './call-merge-sql.js';
 import { CallMutations } from './call-mutations.js';

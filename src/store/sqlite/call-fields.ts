@@ -1,3 +1,4 @@
+import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
@@ -93,28 +94,6 @@ export const resolveCallField: FieldResolver = (field, where): ResolvedField => 
   const path = toJsonPath(name.slice(dot + 1).split('.'), where);
   return { sql: `json_extract(${head}, ?)`, params: [path], kind: 'json' };
 };
-
-/** The CallRecord fields, in output order. */
-export const CALL_RECORD_FIELDS = [
-  'project_id',
-  'id',
-  'trace_id',
-  'parent_id',
-  'op_name',
-  'display_name',
-  'thread_id',
-  'turn_id',
-  'started_at',
-  'ended_at',
-  'attributes',
-  'inputs',
-  'output',
-  'exception',
-  'summary',
-  'wb_user_id',
-  'wb_run_id',
-  'status',
-] as const satisfies readonly (keyof CallRecord)[];
 
 type RecordField = (typeof CALL_RECORD_FIELDS)[number];
 

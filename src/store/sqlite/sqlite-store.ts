@@ -1,3 +1,4 @@
+import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import type {
   StoreStats,
   TraceStore,
 } from '../trace-store.js';
-import { CALL_RECORD_FIELDS, rowToCall, rowToJsonLine, selectList } from './call-fields.js';
+import { rowToCall, rowToJsonLine, selectList } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
 import { CallStream } from './call-stream.js';
 import { applyMigrations } from './migrations.js';
