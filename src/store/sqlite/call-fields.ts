@@ -172,23 +172,54 @@ export function rowToCall(row: unknown[]): CallRecord {
   };
 }
 
+/** What each record field is in JSON: a string (quoted), a time (ISO text), or stored JSON text. */
+const JSON_KIND: Record<RecordField, 'string' | 'time' | 'raw'> = {
+  project_id: 'string',
+  id: 'string',
+  trace_id: 'string',
+  parent_id: 'string',
+  op_name: 'string',
+  display_name: 'string',
+  thread_id: 'string',
+  turn_id: 'string',
+  started_at: 'time',
+  ended_at: 'time',
+  attributes: 'raw',
+  inputs: 'raw',
+  output: 'raw',
+  exception: 'string',
+  summary: 'raw',
+  wb_user_id: 'string',
+  wb_run_id: 'string',
+  status: 'string',
+};
+
 /**
- * The same row as the JSON text of {@link rowToCall}'s record, built without parsing the stored JSON
- * columns only to stringify them again (stored JSON is already valid JSON text): the NDJSON stream of
- * a large trace spends its time here.
+ * One SQL expression giving each row as the JSON text of {@link rowToCall}'s record, built by SQLite
+ * itself: stored JSON columns are spliced in as they are (never parsed to be stringified again),
+ * strings go through `json_quote` (the same text as JSON.stringify for stored strings), times are
+ * formatted like `microsToIso`. The NDJSON stream of a large trace spends its time here.
  */
-export function rowToJsonLine(row: unknown[]): string {
-  const str = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : 'null');
-  const time = (v: unknown): string => (typeof v === 'number' ? `"${microsToIso(v)}"` : 'null');
-  const raw = (v: unknown): string => (typeof v === 'string' ? v : 'null');
-  return (
-    `{"project_id":${str(row[0])},"id":${str(row[1])},"trace_id":${str(row[2])},"parent_id":${str(row[3])},` +
-    `"op_name":${str(row[4])},"display_name":${str(row[5])},"thread_id":${str(row[6])},` +
-    `"turn_id":${str(row[7])},"started_at":${time(row[8])},"ended_at":${time(row[9])},` +
-    `"attributes":${raw(row[10])},"inputs":${raw(row[11])},"output":${raw(row[12])},` +
-    `"exception":${str(row[13])},"summary":${raw(row[14])},"wb_user_id":${str(row[15])},` +
-    `"wb_run_id":${str(row[16])},"status":${str(row[17])}}`
-  );
+export function jsonLineSelect(fields: readonly RecordField[]): string {
+  const wanted = new Set(fields);
+  const parts = CALL_RECORD_FIELDS.map((f, i) => {
+    const key = `'${i === 0 ? '{' : ','}"${f}":'`;
+    if (!wanted.has(f)) return `${key} || 'null'`;
+    const expr = SELECT_SQL[f].replace(/ AS \w+$/, '');
+    switch (JSON_KIND[f]) {
+      case 'string':
+        return `${key} || json_quote(${expr})`;
+      case 'raw':
+        return `${key} || coalesce(${expr}, 'null')`;
+      case 'time':
+        return (
+          `${key} || CASE WHEN ${expr} IS NULL THEN 'null' ELSE '"' || ` +
+          `strftime('%Y-%m-%dT%H:%M:%S', ${expr} / 1000000, 'unixepoch') || '.' || ` +
+          `printf('%06d', ${expr} % 1000000) || 'Z"' END`
+        );
+    }
+  });
+  return `${parts.join(' || ')} || '}' AS line`;
 }
 
 function parseJson(text: unknown): unknown {

@@ -1,6 +1,6 @@
 import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
-import { resolveCallField, selectList, selectedFields } from './call-fields.js';
+import { jsonLineSelect, resolveCallField, selectList, selectedFields } from './call-fields.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { inList, optionalCount } from './sql-fragment.js';
 import { compileExpr, compileSort } from './sqlite-query.js';
@@ -72,13 +72,14 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
 }
 
 /** The full SELECT of `queryCalls`. */
-export function compileCallsSelect(query: CallsQuery): SqlFragment {
+export function compileCallsSelect(query: CallsQuery, as: 'row' | 'json' = 'row'): SqlFragment {
   const where = compileCallsWhere(query);
   const order = compileSort(query.sort_by, resolveCallField, DEFAULT_SORT);
   const fields = selectedFields(query.columns);
   const limit = optionalCount(query.limit, 'limit');
   const offset = optionalCount(query.offset, 'offset');
-  let sql = `SELECT ${selectList(fields)} FROM calls WHERE ${where.sql} ORDER BY ${order.sql}`;
+  const select = as === 'json' ? jsonLineSelect(fields) : selectList(fields);
+  let sql = `SELECT ${select} FROM calls WHERE ${where.sql} ORDER BY ${order.sql}`;
   const params = [...where.params, ...order.params];
   if (limit !== undefined || offset !== undefined) {
     sql += ' LIMIT ? OFFSET ?';

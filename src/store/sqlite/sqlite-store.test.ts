@@ -213,6 +213,12 @@ test('queryCallsJson yields exactly the JSON text of queryCalls records', async 
       records.map((r) => JSON.parse(r) as unknown),
     );
     assert.deepEqual(lines, records);
+    const narrow = { project_id: 'acme/json', columns: ['inputs', 'ended_at'] };
+    const narrowRecords: string[] = [];
+    for await (const c of store.queryCalls(narrow)) narrowRecords.push(JSON.stringify(c));
+    const narrowLines: string[] = [];
+    for await (const l of store.queryCallsJson(narrow)) narrowLines.push(l);
+    assert.deepEqual(narrowLines, narrowRecords);
   } finally {
     await store.close();
   }

@@ -19,7 +19,7 @@ import type {
   StoreStats,
   TraceStore,
 } from '../trace-store.js';
-import { rowToCall, rowToJsonLine, selectList } from './call-fields.js';
+import { rowToCall, selectList } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
 import { CallStream } from './call-stream.js';
 import { applyMigrations } from './migrations.js';
@@ -188,11 +188,17 @@ export class SqliteStore implements TraceStore {
   /** The same stream as {@link queryCalls}, as JSON text, one record per item (no newline). */
   queryCallsJson(query: CallsQuery): AsyncIterable<string> {
     this.assertOpen();
-    const compiled = compileCallsSelect(query);
+    const compiled = compileCallsSelect(query, 'json');
     const chunkRows = Math.max(1, this.options.streamChunkRows);
     return {
       [Symbol.asyncIterator]: () =>
-        new CallStream<string>(this.readers, compiled, chunkRows, () => this.closed, rowToJsonLine),
+        new CallStream<string>(
+          this.readers,
+          compiled,
+          chunkRows,
+          () => this.closed,
+          (row) => row[0] as string,
+        ),
     };
   }
 
