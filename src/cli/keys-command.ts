@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { InvalidOptionError } from '../shared/errors.js';
 import { generateApiKey, hashApiKey } from '../server/api-key.js';
-import { resolveDbPath } from '../server/server-config.js';
+import { openStore } from '../server/open-store.js';
+import { resolveDbPath, resolveStoreConfig } from '../server/server-config.js';
 import { isProjectId } from '../server/validation/project-id.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { STORE_FLAG_OPTIONS } from './store-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 import { KEYS_USAGE } from './usage.js';
@@ -30,7 +31,7 @@ export async function runKeys(args: string[]): Promise<number> {
       args: rest,
       strict: true,
       allowPositionals: true,
-      options: { project: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { project: { type: 'string' }, ...STORE_FLAG_OPTIONS, help: { type: 'boolean', short: 'h' } },
     }),
   );
   if (values.help) {
@@ -45,14 +46,16 @@ export async function runKeys(args: string[]): Promise<number> {
   if (!isProjectId(project))
     throw new InvalidOptionError('--project', project, 'a project id of the form entity/project');
   const db = resolveDbPath(values.db);
+  const storeConfig = resolveStoreConfig(values);
+  const where = storeConfig.clickhouse ? `ClickHouse database ${storeConfig.clickhouse.database}` : db;
 
-  const store = SqliteStore.open(db);
+  const store = await openStore(db, storeConfig);
   try {
     const key = generateApiKey();
     await store.createApiKey(project, hashApiKey(key));
     process.stdout.write(`${key}\n`);
     process.stderr.write(
-      `weft: created an API key for ${project} in ${db}. It is shown only this once; store it safely.\n`,
+      `weft: created an API key for ${project} in ${where}. It is shown only this once; store it safely.\n`,
     );
   } finally {
     await store.close();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isLoopbackHost } from '../server/loopback.js';
 import { resolveServerConfig, resolveStoreConfig } from '../server/server-config.js';
+import { STORE_FLAG_OPTIONS } from './store-flags.js';
 import { startServer } from '../server/start-server.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
@@ -20,13 +21,8 @@ export async function runServe(args: string[]): Promise<number> {
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
-        db: { type: 'string' },
         insecure: { type: 'boolean' },
-        store: { type: 'string' },
-        'clickhouse-url': { type: 'string' },
-        'clickhouse-database': { type: 'string' },
-        'clickhouse-user': { type: 'string' },
-        'clickhouse-password': { type: 'string' },
+        ...STORE_FLAG_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }),

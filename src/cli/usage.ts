@@ -44,7 +44,9 @@ with user "api" and the key as password.
 `;
 
 export const KEYS_USAGE = `Usage: weft keys create --project ENTITY/PROJECT [--db FILE]
+       weft keys create --project ENTITY/PROJECT --store clickhouse [--clickhouse-url URL] [--clickhouse-database DB]
 
 Creates an API key that can read and write one project, and prints it once. Only its sha256 is
-stored. --db defaults to env WEFT_DB, else ${DEFAULTS.db}.
+stored, in the store the server uses: --db defaults to env WEFT_DB, else ${DEFAULTS.db}; the store
+flags and WEFT_STORE / WEFT_CLICKHOUSE_* variables are those of \`weft serve\`.
 `;

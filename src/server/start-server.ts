@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { InvalidOptionError } from '../shared/errors.js';
-import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from './open-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import { createApp } from './app.js';
 import type { AnonymousAccess } from './auth.js';
@@ -97,16 +96,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (err) {
     await store.close();
     throw err;
-  }
-}
-
-async function openStore(db: string, options: StartServerOptions): Promise<TraceStore> {
-  try {
-    if (options.storeKind === 'clickhouse') return await ClickHouseStore.open(options.clickhouse ?? {});
-    return SqliteStore.open(db);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new ServerStartError(message, 'STORE_OPEN_FAILED', { cause: err });
   }
 }
 

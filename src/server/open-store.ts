@@ -1,0 +1,23 @@
+import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { TraceStore } from '../store/trace-store.js';
+import type { StoreConfig } from './server-config.js';
+import { ServerStartError } from './server-start-error.js';
+
+/**
+ * Opens the store a configuration names: the SQLite file `db`, or ClickHouse (creating the database
+ * and applying migrations). Used by `weft serve` and by the CLI commands that touch the store
+ * (`weft keys create`). A failure is a ServerStartError `STORE_OPEN_FAILED` with the store's message.
+ */
+export async function openStore(
+  db: string,
+  config: { storeKind?: StoreConfig['storeKind']; clickhouse?: Parameters<typeof ClickHouseStore.open>[0] },
+): Promise<TraceStore> {
+  try {
+    if (config.storeKind === 'clickhouse') return await ClickHouseStore.open(config.clickhouse ?? {});
+    return SqliteStore.open(db);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ServerStartError(message, 'STORE_OPEN_FAILED', { cause: err });
+  }
+}
