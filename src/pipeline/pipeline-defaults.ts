@@ -19,13 +19,14 @@ export interface PipelineOptions {
    */
   batchIntervalMs: number;
   /**
-   * Most items (complete calls, starts, ends) held in the send queue; past it new items are dropped,
-   * counted and reported once per interval.
-   * @default 100_000
+   * Most items (complete calls, starts, ends) held in the send queue; past it (or past
+   * `maxQueueBytes`, the real memory bound, which typical records reach first) new items spill to
+   * the disk spool, or, with the spool off, are dropped, counted and reported once per interval.
+   * @default 1_000_000
    */
   maxQueueItems: number;
   /**
-   * Most bytes held in the send queue.
+   * Most bytes held in the send queue (records are kept as flat strings, so this bounds its memory).
    * @default 64 MiB
    */
   maxQueueBytes: number;
@@ -95,7 +96,7 @@ export const PIPELINE_DEFAULTS: Readonly<PipelineOptions> = Object.freeze({
   maxBatchSize: 1000,
   maxBatchBytes: 10 * 1024 * 1024,
   batchIntervalMs: 1000,
-  maxQueueItems: 100_000,
+  maxQueueItems: 1_000_000,
   maxQueueBytes: 64 * 1024 * 1024,
   maxPendingCalls: 100_000,
   autoEagerAfterMs: 10_000,
