@@ -1,4 +1,5 @@
-import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
+export type { RecordField } from '../query-operands.js';
+import { selectedFields as selectRecordFields, type RecordField } from '../query-operands.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
@@ -223,28 +224,9 @@ export function callFieldResolver(mode: 'merged' | 'row', use: FieldUse): FieldR
   return resolver;
 }
 
-export type RecordField = (typeof CALL_RECORD_FIELDS)[number];
-
-const ALWAYS: readonly RecordField[] = ['project_id', 'id', 'status'];
-
-/**
- * The record fields to return for a `columns` list: `id`, `project_id` and `status` always; a dotted
- * entry selects its top-level field; `latency_ms`, `wb_run_step` and `wb_run_step_end` are accepted and
- * ignored. Unknown names are a ValidationError.
- */
+/** The record fields to read for a `columns` list (see query-operands.ts). */
 export function selectedFields(columns: string[] | undefined, where = 'columns'): RecordField[] {
-  if (columns === undefined) return [...CALL_RECORD_FIELDS];
-  if (!Array.isArray(columns)) throw new ValidationError(where, 'expected an array of field names');
-  const wanted = new Set<string>(ALWAYS);
-  columns.forEach((column, i) => {
-    if (typeof column !== 'string') throw new ValidationError(`${where}[${i}]`, 'expected a field name');
-    const head = column.split('.')[0] as string;
-    if (!(head in TOP_LEVEL) && !DERIVED.has(head)) {
-      throw new ValidationError(`${where}[${i}]`, `unknown call field "${column}"`);
-    }
-    wanted.add(head);
-  });
-  return CALL_RECORD_FIELDS.filter((f) => wanted.has(f));
+  return selectRecordFields(columns, (head) => head in TOP_LEVEL || DERIVED.has(head), where);
 }
 
 /** The merged columns that the output of these record fields reads. */

@@ -1,5 +1,5 @@
+import { expectArray, toMicros } from '../query-operands.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
-import { isoToMicros } from '../../shared/time.js';
 import type { SortBy } from '../trace-store.js';
 import { sqlNumber } from './sql-literal.js';
 import type { CompareOp, Typed } from './typed-sql.js';
@@ -150,16 +150,6 @@ function coerceForField(side: Compiled, otherField: ResolvedField | undefined, a
     : { value: { t: 'num', sql: sqlNumber(us), affinity: 'none', literal: us }, literal: { value: us } };
 }
 
-function toMicros(value: unknown, at: string): number | null {
-  if (value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string') {
-    const us = isoToMicros(value);
-    if (us !== undefined) return us;
-  }
-  throw new ValidationError(at, `expected an ISO-8601 time or microseconds, got ${describeValue(value)}`);
-}
-
 function compileIn(arg: unknown, resolve: FieldResolver, at: string): string {
   const pair = expectArray(arg, at);
   if (pair.length !== 2) throw new ValidationError(at, 'expected [operand, [operands...]]');
@@ -247,9 +237,4 @@ export function compileSort(
   });
   if (!hasId) parts.push(`${idSql} ${lastDirection}`);
   return parts.join(', ');
-}
-
-function expectArray(value: unknown, at: string): unknown[] {
-  if (!Array.isArray(value)) throw new ValidationError(at, 'expected an array');
-  return value;
 }

@@ -1,3 +1,4 @@
+import { selectedFields as selectRecordFields, type RecordField } from '../query-operands.js';
 import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
@@ -95,8 +96,6 @@ export const resolveCallField: FieldResolver = (field, where): ResolvedField => 
   return { sql: `json_extract(${head}, ?)`, params: [path], kind: 'json' };
 };
 
-type RecordField = (typeof CALL_RECORD_FIELDS)[number];
-
 /** SELECT expression for each record field (aliased to the field name). */
 const SELECT_SQL: Record<RecordField, string> = {
   project_id: 'project_id',
@@ -119,24 +118,9 @@ const SELECT_SQL: Record<RecordField, string> = {
   status: `${STATUS_SQL} AS status`,
 };
 
-const ALWAYS: readonly RecordField[] = ['project_id', 'id', 'status'];
-
-/**
- * The record fields to read for a `columns` list: `id`, `project_id` and `status` always; a dotted
- * entry selects its top-level field; `latency_ms`, `wb_run_step` and `wb_run_step_end` are accepted
- * and ignored (they are not record fields). Unknown names are a ValidationError.
- */
+/** The record fields to read for a `columns` list (see query-operands.ts). */
 export function selectedFields(columns: string[] | undefined, where = 'columns'): RecordField[] {
-  if (columns === undefined) return [...CALL_RECORD_FIELDS];
-  if (!Array.isArray(columns)) throw new ValidationError(where, 'expected an array of field names');
-  const wanted = new Set<string>(ALWAYS);
-  columns.forEach((column, i) => {
-    if (typeof column !== 'string') throw new ValidationError(`${where}[${i}]`, 'expected a field name');
-    const head = column.split('.')[0] as string;
-    if (!(head in TOP_LEVEL)) throw new ValidationError(`${where}[${i}]`, `unknown call field "${column}"`);
-    wanted.add(head);
-  });
-  return CALL_RECORD_FIELDS.filter((f) => wanted.has(f));
+  return selectRecordFields(columns, (head) => head in TOP_LEVEL, where);
 }
 
 /**

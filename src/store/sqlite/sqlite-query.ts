@@ -1,6 +1,6 @@
+import { expectArray, toMicros } from '../query-operands.js';
 import type { SortBy } from '../trace-store.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
-import { isoToMicros } from '../../shared/time.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { bindable, join } from './sql-fragment.js';
 
@@ -149,16 +149,6 @@ function coerceForField(side: Compiled, otherField: ResolvedField | undefined, a
   return { fragment: { sql: '?', params: [us] }, literal: { value: us } };
 }
 
-function toMicros(value: unknown, at: string): number | null {
-  if (value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string') {
-    const us = isoToMicros(value);
-    if (us !== undefined) return us;
-  }
-  throw new ValidationError(at, `expected an ISO-8601 time or microseconds, got ${describeValue(value)}`);
-}
-
 function compileIn(arg: unknown, resolve: FieldResolver, at: string): SqlFragment {
   const pair = expectArray(arg, at);
   if (pair.length !== 2) throw new ValidationError(at, 'expected [operand, [operands...]]');
@@ -250,9 +240,4 @@ export function compileSort(
   });
   if (!hasId) parts.push({ sql: `id ${lastDirection}`, params: [] });
   return { sql: parts.map((p) => p.sql).join(', '), params: parts.flatMap((p) => p.params) };
-}
-
-function expectArray(value: unknown, at: string): unknown[] {
-  if (!Array.isArray(value)) throw new ValidationError(at, 'expected an array');
-  return value;
 }

@@ -1,0 +1,52 @@
+import { CALL_RECORD_FIELDS } from '../shared/call-types.js';
+import { ValidationError, describeValue } from '../shared/errors.js';
+import { isoToMicros } from '../shared/time.js';
+
+/**
+ * Store-independent pieces of the query language that every store's compiler shares, so that the
+ * stores validate queries and name the offending field the same way (the contract suite checks it).
+ */
+
+export type RecordField = (typeof CALL_RECORD_FIELDS)[number];
+
+/** An operand that must be an array; a ValidationError at `at` otherwise. */
+export function expectArray(value: unknown, at: string): unknown[] {
+  if (!Array.isArray(value)) throw new ValidationError(at, 'expected an array');
+  return value;
+}
+
+/** A literal compared with `started_at`/`ended_at`: an ISO-8601 string or microseconds, as microseconds. */
+export function toMicros(value: unknown, at: string): number | null {
+  if (value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const us = isoToMicros(value);
+    if (us !== undefined) return us;
+  }
+  throw new ValidationError(at, `expected an ISO-8601 time or microseconds, got ${describeValue(value)}`);
+}
+
+const ALWAYS: readonly RecordField[] = ['project_id', 'id', 'status'];
+
+/**
+ * The record fields to return for a `columns` list: `id`, `project_id` and `status` always; a dotted
+ * entry selects its top-level field; names the store knows but that are not record fields (e.g.
+ * `latency_ms`) are accepted and ignored. `isField` says which names the store knows; an unknown name
+ * is a ValidationError.
+ */
+export function selectedFields(
+  columns: string[] | undefined,
+  isField: (name: string) => boolean,
+  where = 'columns',
+): RecordField[] {
+  if (columns === undefined) return [...CALL_RECORD_FIELDS];
+  if (!Array.isArray(columns)) throw new ValidationError(where, 'expected an array of field names');
+  const wanted = new Set<string>(ALWAYS);
+  columns.forEach((column, i) => {
+    if (typeof column !== 'string') throw new ValidationError(`${where}[${i}]`, 'expected a field name');
+    const head = column.split('.')[0] as string;
+    if (!isField(head)) throw new ValidationError(`${where}[${i}]`, `unknown call field "${column}"`);
+    wanted.add(head);
+  });
+  return CALL_RECORD_FIELDS.filter((f) => wanted.has(f));
+}
