@@ -59,6 +59,7 @@ export class BatchWorker {
   private drainUpTo = 0;
   private timer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
+  private pumpScheduled: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly queue: SendQueue,
@@ -85,12 +86,12 @@ export class BatchWorker {
   }
 
   /** Queues a record: in memory, or in the spool (durability `spool`, an outage, or a full queue). */
-  enqueue(kind: ItemKind, json: string): void {
+  enqueue(kind: ItemKind, json: string, nowMs?: number): void {
     const toSpool = this.spool && (this.options.durability === 'spool' || this.outage);
-    if (toSpool || !this.queue.push(kind, json)) {
+    if (toSpool || !this.queue.push(kind, json, nowMs)) {
       this.spill({ kind, seq: this.queue.takeSeq(), json });
     }
-    if (this.fullBatchReady() || this.fullSpoolBatchReady()) this.pump();
+    if (this.fullBatchReady() || this.fullSpoolBatchReady()) this.pumpSoon();
     else this.armTimer();
   }
 
@@ -196,9 +197,23 @@ export class BatchWorker {
         if (this.queue.lastSeq > this.drainUpTo) this.drainUpTo = this.queue.lastSeq;
         this.pump();
       },
-      Math.max(0, this.options.batchIntervalMs - waited),
+      // Clamped: item times may come from the monotonic clock, so a wall-clock step cannot delay a batch.
+      Math.min(this.options.batchIntervalMs, Math.max(0, this.options.batchIntervalMs - waited)),
     );
     this.timer.unref();
+  }
+
+  /**
+   * A full batch leaves on the next turn of the event loop, not on the stack of the user's call that
+   * filled it: building, compressing and posting a batch never lands on one traced call.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = setImmediate(() => {
+      this.pumpScheduled = undefined;
+      this.pump();
+    });
+    this.pumpScheduled.unref();
   }
 
   private pump(): void {

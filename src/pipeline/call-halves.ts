@@ -4,15 +4,29 @@
  * the end) so that pairing and batching only concatenate strings, never slice them.
  */
 
-/** A call's start. `openJson` is the `StartedCall` object's JSON without its closing `}`. */
+/**
+ * Where a start is in the pairing buffer: `new` (not offered yet), `held` (waiting for its end),
+ * `sent` (sent on its own: eager, auto-eager, overflow or finish, so its end must go alone too),
+ * `paired` (merged with its end into a complete record).
+ */
+export type StartState = 'new' | 'held' | 'sent' | 'paired';
+
+/**
+ * A call's start. `openJson` is the `StartedCall` object's JSON without its closing `}`. The pairing
+ * buffer keeps held starts in an intrusive list (`state`, `prev`, `next`), so an end that carries its
+ * start pairs without any lookup: the SDK's running call is itself a StartHalf.
+ */
 export interface StartHalf {
-  id: string;
-  traceId: string;
+  readonly id: string;
+  readonly traceId: string;
   /** ISO-8601 start time, needed when the end must go alone to `call/end`. */
-  startedAt: string;
+  readonly startedAt: string;
+  /** The start time in microseconds since the epoch (auto-eager ages starts by it). */
+  readonly startedUs: number;
   openJson: string;
-  /** Set by the pairing buffer: Date.now() when the start began to wait for its end (auto-eager). */
-  heldSince?: number;
+  state: StartState;
+  prev: StartHalf | undefined;
+  next: StartHalf | undefined;
 }
 
 /**
@@ -28,14 +42,32 @@ export interface EndHalf {
   fieldsJson: string;
 }
 
-/** The whole start record. */
-export function startRecord(start: StartHalf): string {
-  return `${start.openJson}}`;
+/** A start half with nothing linked yet. */
+export function newStartHalf(
+  id: string,
+  traceId: string,
+  startedAt: string,
+  startedUs: number,
+  openJson: string,
+): StartHalf {
+  return { id, traceId, startedAt, startedUs, openJson, state: 'new', prev: undefined, next: undefined };
 }
 
-/** start + end -> one complete record `{...start, ...end}`. */
-export function mergeHalves(start: StartHalf, end: EndHalf): string {
-  return `${start.openJson},${end.fieldsJson}`;
+/**
+ * The whole start record. The start half lets go of its JSON (the record holds it now): a start half
+ * can outlive its call (it is the SDK's running call, which user code or async resources may keep).
+ */
+export function startRecord(start: StartHalf): string {
+  const json = `${start.openJson}}`;
+  start.openJson = '';
+  return json;
+}
+
+/** start + end -> one complete record `{...start, ...end}`. The start half lets go of its JSON. */
+export function mergeHalves(start: StartHalf, fieldsJson: string): string {
+  const json = `${start.openJson},${fieldsJson}`;
+  start.openJson = '';
+  return json;
 }
 
 /** An end sent on its own carries what locates it: project, id, trace_id and started_at (v2). */

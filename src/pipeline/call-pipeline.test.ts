@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Receiver } from '../../test/helpers/receiver.js';
 import { init } from '../sdk/init.js';
 import { op } from '../sdk/op.js';
+import { newStartHalf } from './call-halves.js';
 import { CallPipeline } from './call-pipeline.js';
 import { PIPELINE_DEFAULTS } from './pipeline-defaults.js';
 
@@ -220,13 +221,13 @@ describe('pairing', () => {
     });
     assert.equal(p.stats().earlyEnds, 1);
     p.start(
-      {
-        id: 'c1',
-        traceId: 't1',
-        startedAt: '2026-01-01T00:00:00.000000Z',
-        openJson:
-          '{"project_id":"acme/p","id":"c1","trace_id":"t1","op_name":"x","started_at":"2026-01-01T00:00:00.000000Z"',
-      },
+      newStartHalf(
+        'c1',
+        't1',
+        '2026-01-01T00:00:00.000000Z',
+        Date.parse('2026-01-01T00:00:00Z') * 1000,
+        '{"project_id":"acme/p","id":"c1","trace_id":"t1","op_name":"x","started_at":"2026-01-01T00:00:00.000000Z"',
+      ),
       false,
     );
     await p.flush();

@@ -133,11 +133,20 @@ export class CallPipeline {
       );
     }
     const out = this.pairing.start(half, eager);
-    if (out) this.enqueue(out);
-    else this.armAutoEager();
+    if (out) this.enqueue(out, half.startedUs / 1000);
+    else if (!this.autoEagerTimer) this.armAutoEager();
   }
 
-  /** Records a call's end: pairs it with its start, or queues it alone if its start was sent. */
+  /**
+   * Records a call's end, given its start half: pairs them into one complete record, or queues the
+   * end alone if its start was sent. `nowMs` is the caller's reading of the clock, if it has one.
+   */
+  endOf(start: StartHalf, fieldsJson: string, nowMs?: number): void {
+    const out = this.pairing.endOf(start, fieldsJson, this.config.projectId);
+    if (out) this.enqueue(out, nowMs);
+  }
+
+  /** Records a call's end without its start half: it pairs by id. */
   end(half: EndHalf): void {
     const out = this.pairing.end(half);
     if (out) this.enqueue(out);
@@ -214,8 +223,8 @@ export class CallPipeline {
     return report;
   }
 
-  private enqueue(out: Outgoing): void {
-    this.worker.enqueue(out.kind, out.json);
+  private enqueue(out: Outgoing, nowMs?: number): void {
+    this.worker.enqueue(out.kind, out.json, nowMs);
   }
 
   private armAutoEager(delay = this.config.autoEagerAfterMs): void {

@@ -1,6 +1,10 @@
 import { mergeHalves, standaloneEnd, startRecord, type EndHalf, type StartHalf } from './call-halves.js';
 import type { ItemKind } from './send-queue.js';
 
+function endHalfOf(start: StartHalf, fieldsJson: string, projectId: string): EndHalf {
+  return { projectId, id: start.id, traceId: start.traceId, startedAt: start.startedAt, fieldsJson };
+}
+
 /** What the pipeline must queue after a start or an end was offered to the buffer. */
 export interface Outgoing {
   kind: ItemKind;
@@ -9,16 +13,19 @@ export interface Outgoing {
 
 /**
  * Pairs each call's start with its end. Non-eager starts wait here until their end comes, then leave
- * as one complete record. Starts already sent (eager, auto-eager, orphan-sent by finish) are
- * remembered so their end goes out alone. An end that comes before its start is held until it does.
+ * as one complete record. A start sent on its own (eager, auto-eager, overflow, finish) is marked so,
+ * and its end goes out alone. An end that comes before its start is held until it does.
+ *
+ * Held starts form an intrusive list in start order (the start halves carry the links), and an end
+ * normally carries its start: pairing is then a flag check and an unlink, with no lookup and no
+ * allocation. An end offered without its start is matched by id.
  *
  * A plain data structure: it never sends and never uses timers; the pipeline drives it.
  */
 export class PairingBuffer {
-  /** Starts waiting for their end, in start order. */
-  private readonly pending = new Map<string, StartHalf>();
-  /** Calls whose start was sent and whose end has not come yet. */
-  private readonly sentStarts = new Map<string, true>();
+  private head: StartHalf | undefined;
+  private tail: StartHalf | undefined;
+  private held = 0;
   /** Ends whose start has not come yet. */
   private readonly earlyEnds = new Map<string, EndHalf>();
   private emptyWaiters: (() => void)[] = [];
@@ -27,7 +34,7 @@ export class PairingBuffer {
 
   /** Starts waiting for their end. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.held;
   }
 
   /** Ends waiting for their start. */
@@ -37,61 +44,80 @@ export class PairingBuffer {
 
   /** Offers a start. Returns what to queue, or undefined if it is held for pairing. */
   start(half: StartHalf, eager: boolean): Outgoing | undefined {
-    const early = this.earlyEnds.get(half.id);
-    if (early) {
-      this.earlyEnds.delete(half.id);
-      this.notifyIfEmpty();
-      return { kind: 'complete', json: mergeHalves(half, early) };
+    if (this.earlyEnds.size > 0) {
+      const early = this.earlyEnds.get(half.id);
+      if (early) {
+        this.earlyEnds.delete(half.id);
+        half.state = 'paired';
+        this.notifyIfEmpty();
+        return { kind: 'complete', json: mergeHalves(half, early.fieldsJson) };
+      }
     }
-    if (eager || this.pending.size >= this.maxPending) {
-      this.rememberSent(half.id);
+    if (eager || this.held >= this.maxPending) {
+      half.state = 'sent';
       return { kind: 'start', json: startRecord(half) };
     }
-    half.heldSince = Date.now();
-    this.pending.set(half.id, half);
+    this.link(half);
     return undefined;
   }
 
   /** True when the buffer could not hold a non-eager start (it is then sent eagerly). */
   isFull(): boolean {
-    return this.pending.size >= this.maxPending;
+    return this.held >= this.maxPending;
   }
 
-  /** Offers an end. Returns what to queue, or undefined if it waits for its start. */
-  end(half: EndHalf): Outgoing | undefined {
-    const start = this.pending.get(half.id);
-    if (start) {
-      this.pending.delete(half.id);
-      this.notifyIfEmpty();
-      return { kind: 'complete', json: mergeHalves(start, half) };
+  /**
+   * Offers a call's end with its start half (the SDK always has it): pairing is a flag check. Returns
+   * what to queue, or undefined if it waits for its start (or repeats an end already paired).
+   */
+  endOf(start: StartHalf, fieldsJson: string, projectId: string): Outgoing | undefined {
+    switch (start.state) {
+      case 'held':
+        this.unlink(start);
+        start.state = 'paired';
+        if (this.held === 0) this.notifyIfEmpty();
+        return { kind: 'complete', json: mergeHalves(start, fieldsJson) };
+      case 'sent':
+        start.state = 'paired';
+        return { kind: 'end', json: standaloneEnd(endHalfOf(start, fieldsJson, projectId)) };
+      case 'paired':
+        return undefined;
+      case 'new':
+        return this.holdEarly(endHalfOf(start, fieldsJson, projectId));
     }
-    if (this.sentStarts.delete(half.id)) return { kind: 'end', json: standaloneEnd(half) };
-    if (this.earlyEnds.size >= this.maxPending) return { kind: 'end', json: standaloneEnd(half) };
-    this.earlyEnds.set(half.id, half);
-    return undefined;
+  }
+
+  /**
+   * Offers an end without its start: it pairs with the held start of the same id (a scan: no producer
+   * in weft does this, it exists for completeness), or waits for its start.
+   */
+  end(half: EndHalf): Outgoing | undefined {
+    for (let s = this.head; s; s = s.next) {
+      if (s.id === half.id) return this.endOf(s, half.fieldsJson, half.projectId);
+    }
+    return this.holdEarly(half);
   }
 
   /** Sends the starts held longer than `ageMs` eagerly; returns them and when the next one is due. */
-  takeOlderThan(ageMs: number, now = Date.now()): { out: Outgoing[]; nextDueIn: number | undefined } {
+  takeOlderThan(ageMs: number, nowMs = Date.now()): { out: Outgoing[]; nextDueIn: number | undefined } {
     const out: Outgoing[] = [];
-    for (const [id, p] of this.pending) {
-      const age = now - (p.heldSince ?? now);
-      if (age < ageMs) return { out, nextDueIn: this.finishTake(out, ageMs - age) };
-      this.pending.delete(id);
-      this.rememberSent(id);
-      out.push({ kind: 'start', json: startRecord(p) });
+    let nextDueIn: number | undefined;
+    while (this.head) {
+      const age = nowMs - this.head.startedUs / 1000;
+      if (age < ageMs) {
+        nextDueIn = Math.max(1, Math.ceil(ageMs - age));
+        break;
+      }
+      out.push(this.sendAlone(this.head));
     }
-    return { out, nextDueIn: this.finishTake(out, undefined) };
+    if (out.length > 0) this.notifyIfEmpty();
+    return { out, nextDueIn };
   }
 
   /** finish(): everything still held leaves as separate halves (starts via call/start, ends via call/end). */
   takeAll(): Outgoing[] {
     const out: Outgoing[] = [];
-    for (const [id, p] of this.pending) {
-      this.rememberSent(id);
-      out.push({ kind: 'start', json: startRecord(p) });
-    }
-    this.pending.clear();
+    while (this.head) out.push(this.sendAlone(this.head));
     for (const e of this.earlyEnds.values()) out.push({ kind: 'end', json: standaloneEnd(e) });
     this.earlyEnds.clear();
     this.notifyIfEmpty();
@@ -105,22 +131,39 @@ export class PairingBuffer {
   }
 
   isEmpty(): boolean {
-    return this.pending.size === 0 && this.earlyEnds.size === 0;
+    return this.held === 0 && this.earlyEnds.size === 0;
   }
 
-  private finishTake(out: Outgoing[], nextDueIn: number | undefined): number | undefined {
-    if (out.length > 0) this.notifyIfEmpty();
-    return nextDueIn;
+  private sendAlone(half: StartHalf): Outgoing {
+    this.unlink(half);
+    half.state = 'sent';
+    return { kind: 'start', json: startRecord(half) };
   }
 
-  private rememberSent(id: string): void {
-    // Bounded: a call whose start was sent but which never ends must not leak forever. Forgetting
-    // the oldest only means its late end is held as an early end, and finish() still sends it.
-    if (this.sentStarts.size >= this.maxPending) {
-      const oldest = this.sentStarts.keys().next();
-      if (!oldest.done) this.sentStarts.delete(oldest.value);
-    }
-    this.sentStarts.set(id, true);
+  private link(half: StartHalf): void {
+    half.state = 'held';
+    half.prev = this.tail;
+    half.next = undefined;
+    if (this.tail) this.tail.next = half;
+    else this.head = half;
+    this.tail = half;
+    this.held++;
+  }
+
+  private unlink(half: StartHalf): void {
+    const { prev, next } = half;
+    if (prev) prev.next = next;
+    else this.head = next;
+    if (next) next.prev = prev;
+    else this.tail = prev;
+    half.prev = half.next = undefined;
+    this.held--;
+  }
+
+  private holdEarly(half: EndHalf): Outgoing | undefined {
+    if (this.earlyEnds.size >= this.maxPending) return { kind: 'end', json: standaloneEnd(half) };
+    this.earlyEnds.set(half.id, half);
+    return undefined;
   }
 
   private notifyIfEmpty(): void {

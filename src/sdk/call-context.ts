@@ -5,10 +5,10 @@ import { toJsonSafe } from './serialize.js';
 
 /** What flows along the async call graph: the running call and the attributes in scope. */
 export interface TraceFrame {
-  call: RunningCall | undefined;
+  readonly call: RunningCall | undefined;
   /** Attributes from enclosing `withAttributes`, already made JSON-safe. */
-  attributes: JsonObject | undefined;
-  threadId: string | undefined;
+  readonly attributes: JsonObject | undefined;
+  readonly threadId: string | undefined;
 }
 
 export const traceContext = new AsyncLocalStorage<TraceFrame>();

@@ -5,7 +5,7 @@ import type { RateLimitedLogger } from '../pipeline/rate-limited-logger.js';
 import type { TraceFrame } from './call-context.js';
 import { RunningCall } from './running-call.js';
 import type { ParamNames } from './param-names.js';
-import { toJsonText } from './json-text.js';
+import { inputsJsonText, toJsonText } from './json-text.js';
 import { toJsonSafe, type SerializeLimits } from './serialize.js';
 import { uuidv7 } from './uuid-v7.js';
 
@@ -14,6 +14,11 @@ export interface OpMeta {
   name: string;
   eager: boolean;
   params: ParamNames;
+  /**
+   * `"name":` for each parameter, when the inputs can be written straight from the arguments (no
+   * inputs hook, no rest parameter, unique names); undefined otherwise.
+   */
+  inputKeys: readonly string[] | undefined;
   callDisplayName: string | ((inputs: Record<string, unknown>) => string) | undefined;
   postprocessInputs: ((inputs: Record<string, unknown>) => Record<string, unknown>) | undefined;
   postprocessOutput: ((output: unknown) => unknown) | undefined;
@@ -41,53 +46,56 @@ export class CallRecorder {
 
   begin(meta: OpMeta, args: readonly unknown[], outer: TraceFrame | undefined): RunningCall {
     const parent = outer?.call;
-    const id = uuidv7();
+    const startedUs = nowMicros();
+    const id = uuidv7(Math.floor(startedUs / 1000));
     const threadId = outer?.threadId;
     const turnId = threadId === undefined ? undefined : parent?.threadId === threadId ? parent.turnId : id;
-    const startedAt = microsToIso(nowMicros());
+    const startedAt = microsToIso(startedUs);
     // A root's trace id is its own id: unique, time-ordered, and one id less to make per trace.
+    const traceId = parent ? parent.traceId : id;
+    const attributes = outer?.attributes;
     const call = new RunningCall(
       id,
-      parent ? parent.traceId : id,
+      traceId,
       parent,
       meta.name,
       startedAt,
+      startedUs,
       threadId,
       turnId,
+      attributes,
     );
 
-    let inputs = keyInputs(meta.params, args);
-    if (meta.postprocessInputs)
-      inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
-    const displayName =
-      typeof meta.callDisplayName === 'function'
-        ? this.guard(
-            'callDisplayName',
-            () => String((meta.callDisplayName as (i: object) => unknown)(inputs)),
-            undefined,
-          )
-        : meta.callDisplayName;
+    let inputsJson = meta.inputKeys && inputsJsonText(meta.inputKeys, args, this.limits);
+    let displayName = meta.callDisplayName as string | undefined;
+    if (inputsJson === undefined) {
+      let inputs = keyInputs(meta.params, args);
+      if (meta.postprocessInputs)
+        inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
+      const named = meta.callDisplayName;
+      if (typeof named === 'function')
+        displayName = this.guard('callDisplayName', () => String(named(inputs)), undefined);
+      inputsJson = toJsonText(inputs, this.limits);
+    }
 
-    const openJson =
-      `{"project_id":${this.projectJson},"id":"${id}","trace_id":"${call.traceId}",` +
+    call.openJson =
+      `{"project_id":${this.projectJson},"id":"${id}","trace_id":"${traceId}",` +
       `"parent_id":${parent ? `"${parent.id}"` : 'null'},"op_name":${this.opNameJson(meta.name)},` +
       `"display_name":${displayName === undefined ? 'null' : JSON.stringify(displayName)},` +
       `"thread_id":${threadId === undefined ? 'null' : JSON.stringify(threadId)},` +
       `"turn_id":${turnId === undefined ? 'null' : JSON.stringify(turnId)},"started_at":"${startedAt}",` +
-      `"attributes":${this.attributesJson(outer?.attributes)},"inputs":${toJsonText(inputs, this.limits)}`;
-    this.pipeline.start({ id, traceId: call.traceId, startedAt, openJson }, meta.eager);
+      `"attributes":${this.attributesJson(attributes)},"inputs":${inputsJson}`;
+    this.pipeline.start(call, meta.eager);
     return call;
   }
 
   end(meta: OpMeta, call: RunningCall, output: unknown, error?: { thrown: unknown }): void {
     if (call.ended) return;
     call.ended = true;
-    if (error) call.statusCounts.error++;
-    else call.statusCounts.success++;
+    if (error) call.errorCount++;
+    else call.successCount++;
     if (!error) this.detectUsage(output, call);
-    const counts = call.statusCounts;
-    let summary = `{"status_counts":{"success":${counts.success},"error":${counts.error}}`;
-    if (call.usage) summary += `,"usage":${toJsonText(call.usage, this.limits)}`;
+    const summary = summaryJson(call, this.limits);
     call.parent?.absorbChild(call);
 
     let out = 'null';
@@ -99,14 +107,12 @@ export class CallRecorder {
       );
     }
     const exception = error ? JSON.stringify(describeException(error.thrown)) : 'null';
-    const endedAt = microsToIso(nowMicros());
-    this.pipeline.end({
-      projectId: this.projectId,
-      id: call.id,
-      traceId: call.traceId,
-      startedAt: call.startedAt,
-      fieldsJson: `"ended_at":"${endedAt}","exception":${exception},"output":${out},"summary":${summary}}}`,
-    });
+    const endedUs = nowMicros();
+    this.pipeline.endOf(
+      call,
+      `"ended_at":"${microsToIso(endedUs)}","exception":${exception},"output":${out},"summary":${summary}}`,
+      endedUs / 1000,
+    );
   }
 
   private opNameJson(name: string): string {
@@ -162,6 +168,18 @@ export function describeException(thrown: unknown): string {
   } catch {
     return 'Unserializable exception';
   }
+}
+
+const LEAF_SUCCESS = '{"status_counts":{"success":1,"error":0}}';
+const LEAF_ERROR = '{"status_counts":{"success":0,"error":1}}';
+
+/** The call's summary: status counts over its subtree, and token usage when some call reported it. */
+function summaryJson(call: RunningCall, limits: SerializeLimits): string {
+  const success = call.successCount;
+  const error = call.errorCount;
+  if (!call.usage && success + error === 1) return success === 1 ? LEAF_SUCCESS : LEAF_ERROR;
+  const counts = `{"status_counts":{"success":${success},"error":${error}}`;
+  return call.usage ? `${counts},"usage":${toJsonText(call.usage, limits)}}` : `${counts}}`;
 }
 
 /** Arguments keyed by parameter name; a rest parameter gathers the remaining arguments. */

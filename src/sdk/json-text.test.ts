@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toJsonText } from './json-text.js';
+import { inputsJsonText, toJsonText } from './json-text.js';
 import { SERIALIZE_DEFAULTS, toJsonSafe } from './serialize.js';
 
 const same = (v: unknown, limits = SERIALIZE_DEFAULTS): void =>
@@ -58,4 +58,55 @@ test('gives the same text as toJsonSafe + JSON.stringify, for plain and exotic v
     maxDepth: 2,
   };
   for (const v of [{ a: 'abcdefgh' }, [1, 2, 3], { a: 1, b: 2 }, { a: { b: { c: 1 } } }]) same(v, tight);
+});
+
+test('inputsJsonText writes the inputs object straight from the arguments, or defers to the full path', () => {
+  const keys = ['"query":', '"k":', '"opts":'];
+  const inputsOf = (args: unknown[]): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    args.forEach((a, i) => (o[['query', 'k', 'opts'][i]!] = a));
+    return o;
+  };
+  const tight = {
+    ...SERIALIZE_DEFAULTS,
+    maxStringLength: 5,
+    maxArrayLength: 2,
+    maxObjectKeys: 2,
+    maxDepth: 2,
+  };
+  const cases: unknown[][] = [
+    [],
+    ['hello'],
+    ['hello', 5, { temperature: 0.2, stop: ['\n'] }],
+    [undefined, 5],
+    ['x', undefined, null],
+    ['abcdefgh'],
+    [{ a: { b: { c: 1 } } }],
+    [[1, 2, 3]],
+    [new Date(0)],
+    [7n],
+    [NaN],
+    [{ n: Infinity }],
+    ['a', 'b', 'c'],
+  ];
+  let written = 0;
+  for (const limits of [SERIALIZE_DEFAULTS, tight]) {
+    for (const args of cases) {
+      const fast = inputsJsonText(keys, args, limits);
+      if (fast === undefined) continue;
+      written++;
+      assert.equal(fast, toJsonText(inputsOf(args), limits), JSON.stringify(args));
+    }
+    // More arguments than named parameters: `arg3` keys are the general path's business.
+    assert.equal(inputsJsonText(keys, [1, 2, 3, 4], limits), undefined);
+  }
+  assert.ok(written >= 12, `fast path taken ${written} times`);
+  assert.equal(inputsJsonText(keys, [new Date(0)], SERIALIZE_DEFAULTS), undefined);
+  assert.equal(inputsJsonText(keys, ['abcdefgh'], tight), undefined);
+  const getter = {
+    get bad(): never {
+      throw new Error('getter');
+    },
+  };
+  assert.equal(inputsJsonText(keys, [getter], SERIALIZE_DEFAULTS), undefined);
 });

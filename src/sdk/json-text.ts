@@ -9,6 +9,8 @@ import { SERIALIZE_DEFAULTS, toJsonSafe, type SerializeLimits } from './serializ
  * serializer. Never throws.
  */
 export function toJsonText(value: unknown, limits: SerializeLimits = SERIALIZE_DEFAULTS): string {
+  const leaf = primitiveJson(value, limits);
+  if (leaf !== undefined) return leaf;
   try {
     if (value !== undefined && isPlainJson(value, limits)) {
       const text = JSON.stringify(value);
@@ -21,6 +23,61 @@ export function toJsonText(value: unknown, limits: SerializeLimits = SERIALIZE_D
     return JSON.stringify(toJsonSafe(value, limits)) ?? 'null';
   } catch {
     return '"[Unserializable]"';
+  }
+}
+
+/**
+ * JSON text of a call's inputs object (argument `i` under the key whose JSON, with its colon, is
+ * `keyJson[i]`), exactly as `toJsonText` of that object would give it, without building the object:
+ * the hot path of every traced call. Returns undefined when a value needs the full serializer (or a
+ * getter throws); the caller then builds the object and takes the general path.
+ */
+export function inputsJsonText(
+  keyJson: readonly string[],
+  args: readonly unknown[],
+  limits: SerializeLimits,
+): string | undefined {
+  const n = args.length;
+  if (n > keyJson.length || n > limits.maxObjectKeys || limits.maxDepth <= 0 || limits.maxTotalNodes <= 0) {
+    return undefined;
+  }
+  const budget = { left: limits.maxTotalNodes - 1 };
+  let text = '{';
+  try {
+    for (let i = 0; i < n; i++) {
+      const value = args[i];
+      if (value === undefined) {
+        if (--budget.left < 0) return undefined;
+        continue; // JSON.stringify leaves the key out
+      }
+      const key = keyJson[i]!; // `"name":`
+      if (key.length - 3 > limits.maxStringLength) return undefined;
+      let json = primitiveJson(value, limits);
+      if (json !== undefined) {
+        if (--budget.left < 0) return undefined;
+      } else if (check(value, 1, limits, budget)) json = JSON.stringify(value);
+      else return undefined;
+      text += (text.length > 1 ? ',' : '') + key + json;
+    }
+  } catch {
+    return undefined;
+  }
+  return `${text}}`;
+}
+
+/** JSON of a finite number, a boolean, null or a string within the limits; undefined for anything else. */
+function primitiveJson(value: unknown, limits: SerializeLimits): string | undefined {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? String(value) : undefined;
+    case 'string':
+      return value.length <= limits.maxStringLength ? JSON.stringify(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      return value === null ? 'null' : undefined;
+    default:
+      return undefined;
   }
 }
 

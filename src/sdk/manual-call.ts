@@ -46,13 +46,14 @@ export class ManualCall {
       name: options.opName,
       eager: options.eagerCallStart === true,
       params: { names: [], rest: false },
+      inputKeys: undefined,
       callDisplayName: options.displayName,
       postprocessInputs: () => inputs,
       postprocessOutput: undefined,
     };
     try {
       const call = client.recorder.begin(meta, [], outer);
-      const frame: TraceFrame = { call, attributes: outer?.attributes, threadId: outer?.threadId };
+      const frame: TraceFrame = call; // a running call is the frame its body runs in
       return new ManualCall(client, meta, call, frame);
     } catch (err) {
       client.reportInternalError(err);

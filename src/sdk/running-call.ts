@@ -1,4 +1,6 @@
-import type { ModelUsage } from '../shared/call-types.js';
+import type { StartHalf, StartState } from '../pipeline/call-halves.js';
+import type { JsonObject, ModelUsage } from '../shared/call-types.js';
+import type { TraceFrame } from './call-context.js';
 
 /** What user code may see of the call it runs in (`getCurrentCall()`). */
 export interface CallHandle {
@@ -12,11 +14,25 @@ export interface CallHandle {
   addUsage(model: string, usage: ModelUsage): void;
 }
 
-/** A call between its start and its end, with the summary its subtree accumulates. */
-export class RunningCall implements CallHandle {
-  readonly statusCounts = { success: 0, error: 0 };
-  usage: Record<string, ModelUsage> | undefined;
+/**
+ * A call between its start and its end, with the summary its subtree accumulates. It is also
+ * - the trace frame its body runs in (it carries the attributes and thread in scope), and
+ * - the call's start half in the pairing buffer (its serialized start, `openJson`, and the buffer's
+ *   links), so a call's end pairs with its start without a lookup,
+ * so that a traced call allocates one object for all three.
+ */
+export class RunningCall implements CallHandle, StartHalf, TraceFrame {
+  /** Calls in this call's subtree (itself included) that ended without / with an exception. */
+  successCount = 0;
+  errorCount = 0;
+  /** As a trace frame: the call running in it is this one. */
+  readonly call: RunningCall = this;
+  usage: Record<string, ModelUsage> | undefined = undefined;
   ended = false;
+  openJson = '';
+  state: StartState = 'new';
+  prev: StartHalf | undefined = undefined;
+  next: StartHalf | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -24,8 +40,11 @@ export class RunningCall implements CallHandle {
     readonly parent: RunningCall | undefined,
     readonly opName: string,
     readonly startedAt: string,
+    readonly startedUs: number,
     readonly threadId: string | undefined,
     readonly turnId: string | undefined,
+    /** Attributes from enclosing `withAttributes`, inherited by the calls started inside. */
+    readonly attributes: JsonObject | undefined,
   ) {}
 
   get parentId(): string | null {
@@ -46,8 +65,8 @@ export class RunningCall implements CallHandle {
 
   /** Folds an ended child's subtree counts and usage into this call. */
   absorbChild(child: RunningCall): void {
-    this.statusCounts.success += child.statusCounts.success;
-    this.statusCounts.error += child.statusCounts.error;
+    this.successCount += child.successCount;
+    this.errorCount += child.errorCount;
     if (child.usage) for (const model of Object.keys(child.usage)) this.addUsage(model, child.usage[model]!);
   }
 }

@@ -22,12 +22,13 @@ function put(byteIndex: number, value: number): void {
   text[at + 1] = HEX[value & 0xf]!;
 }
 
-export function uuidv7(): string {
+/** A new UUIDv7; `nowMs` is the caller's reading of the clock (ms since the epoch), if it has one. */
+export function uuidv7(nowMs: number = Date.now()): string {
   if (poolOffset + 10 > POOL_SIZE) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  let ms = Date.now();
+  let ms = nowMs;
   if (ms <= lastMs) {
     // The clock has not moved (or went back): keep ids increasing with the sequence.
     seq++;
@@ -54,5 +55,6 @@ export function uuidv7(): string {
   put(7, seq);
   put(8, 0x80 | (pool[o + 1]! & 0x3f));
   for (let i = 9; i < 16; i++) put(i, pool[o + i - 7]!);
-  return text.toString('latin1', 0, 36);
+  // latin1Slice: what toString('latin1') calls after checking its arguments, which are fixed here.
+  return (text as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, 36);
 }
