@@ -19,6 +19,8 @@ export interface OpMeta {
    * inputs hook, no rest parameter, unique names); undefined otherwise.
    */
   inputKeys: readonly string[] | undefined;
+  /** `openMid(name, displayName)` when the display name is fixed (not a function); else undefined. */
+  fixedMid: string | undefined;
   callDisplayName: string | ((inputs: Record<string, unknown>) => string) | undefined;
   postprocessInputs: ((inputs: Record<string, unknown>) => Record<string, unknown>) | undefined;
   postprocessOutput: ((output: unknown) => unknown) | undefined;
@@ -30,18 +32,18 @@ export interface OpMeta {
  * pieces that are already JSON (ids and timestamps need no escaping), the hot path of every call.
  */
 export class CallRecorder {
-  private readonly projectJson: string;
-  private readonly nameJson = new Map<string, string>();
+  /** `{"project_id":"…","id":"` */
+  private readonly openPrefix: string;
   private attrs: JsonObject | undefined;
   private attrsJson = '{}';
 
   constructor(
-    private readonly projectId: string,
+    projectId: string,
     private readonly pipeline: CallPipeline,
     private readonly limits: SerializeLimits,
     private readonly log: RateLimitedLogger,
   ) {
-    this.projectJson = JSON.stringify(projectId);
+    this.openPrefix = `{"project_id":${JSON.stringify(projectId)},"id":"`;
   }
 
   begin(meta: OpMeta, args: readonly unknown[], outer: TraceFrame | undefined): RunningCall {
@@ -78,13 +80,16 @@ export class CallRecorder {
       inputsJson = toJsonText(inputs, this.limits);
     }
 
-    call.openJson =
-      `{"project_id":${this.projectJson},"id":"${id}","trace_id":"${traceId}",` +
-      `"parent_id":${parent ? `"${parent.id}"` : 'null'},"op_name":${this.opNameJson(meta.name)},` +
-      `"display_name":${displayName === undefined ? 'null' : JSON.stringify(displayName)},` +
-      `"thread_id":${threadId === undefined ? 'null' : JSON.stringify(threadId)},` +
-      `"turn_id":${turnId === undefined ? 'null' : JSON.stringify(turnId)},"started_at":"${startedAt}",` +
-      `"attributes":${this.attributesJson(attributes)},"inputs":${inputsJson}`;
+    // Few, large pieces: the record is flattened into one string when queued, at a cost per piece.
+    const mid =
+      threadId === undefined && meta.fixedMid !== undefined
+        ? meta.fixedMid
+        : openMid(meta.name, displayName, threadId, turnId);
+    const head = parent
+      ? `${this.openPrefix}${id}","trace_id":"${traceId}","parent_id":"${parent.id}"`
+      : `${this.openPrefix}${id}","trace_id":"${id}","parent_id":null`;
+    const attrs = attributes ? `","attributes":${this.attributesJson(attributes)},"inputs":` : NO_ATTRIBUTES;
+    call.openJson = head + mid + startedAt + attrs + inputsJson;
     this.pipeline.start(call, meta.eager);
     return call;
   }
@@ -95,7 +100,7 @@ export class CallRecorder {
     if (error) call.errorCount++;
     else call.successCount++;
     if (!error) this.detectUsage(output, call);
-    const summary = summaryJson(call, this.limits);
+    const summaryTail = summaryTailJson(call, this.limits);
     call.parent?.absorbChild(call);
 
     let out = 'null';
@@ -106,22 +111,15 @@ export class CallRecorder {
         this.limits,
       );
     }
-    const exception = error ? JSON.stringify(describeException(error.thrown)) : 'null';
+    const exceptionMid = error
+      ? `","exception":${JSON.stringify(describeException(error.thrown))},"output":`
+      : NO_EXCEPTION;
     const endedUs = nowMicros();
     this.pipeline.endOf(
       call,
-      `"ended_at":"${microsToIso(endedUs)}","exception":${exception},"output":${out},"summary":${summary}}`,
+      `"ended_at":"${microsToIso(endedUs)}${exceptionMid}${out}${summaryTail}`,
       endedUs / 1000,
     );
-  }
-
-  private opNameJson(name: string): string {
-    let json = this.nameJson.get(name);
-    if (json === undefined) {
-      json = JSON.stringify(name);
-      if (this.nameJson.size < 10_000) this.nameJson.set(name, json);
-    }
-    return json;
   }
 
   /** Attributes of a `withAttributes` scope are shared by its calls: serialize them once. */
@@ -170,16 +168,38 @@ export function describeException(thrown: unknown): string {
   }
 }
 
-const LEAF_SUCCESS = '{"status_counts":{"success":1,"error":0}}';
-const LEAF_ERROR = '{"status_counts":{"success":0,"error":1}}';
+const NO_ATTRIBUTES = '","attributes":{},"inputs":';
+const NO_EXCEPTION = '","exception":null,"output":';
+const LEAF_SUCCESS_TAIL = ',"summary":{"status_counts":{"success":1,"error":0}}}';
+const LEAF_ERROR_TAIL = ',"summary":{"status_counts":{"success":0,"error":1}}}';
 
-/** The call's summary: status counts over its subtree, and token usage when some call reported it. */
-function summaryJson(call: RunningCall, limits: SerializeLimits): string {
+/**
+ * The start record's members from `op_name` to the opening quote of `started_at`; an op outside a
+ * thread with a fixed display name always has the same ones (`OpMeta.fixedMid`).
+ */
+export function openMid(
+  name: string,
+  displayName: string | undefined,
+  threadId: string | undefined,
+  turnId: string | undefined,
+): string {
+  const json = (v: string | undefined): string => (v === undefined ? 'null' : JSON.stringify(v));
+  return (
+    `,"op_name":${JSON.stringify(name)},"display_name":${json(displayName)},` +
+    `"thread_id":${json(threadId)},"turn_id":${json(turnId)},"started_at":"`
+  );
+}
+
+/**
+ * `,"summary":{...}}` (closing the record): status counts over the call's subtree, and token usage
+ * when some call in it reported usage.
+ */
+function summaryTailJson(call: RunningCall, limits: SerializeLimits): string {
   const success = call.successCount;
   const error = call.errorCount;
-  if (!call.usage && success + error === 1) return success === 1 ? LEAF_SUCCESS : LEAF_ERROR;
-  const counts = `{"status_counts":{"success":${success},"error":${error}}`;
-  return call.usage ? `${counts},"usage":${toJsonText(call.usage, limits)}}` : `${counts}}`;
+  if (!call.usage && success + error === 1) return success === 1 ? LEAF_SUCCESS_TAIL : LEAF_ERROR_TAIL;
+  const counts = `,"summary":{"status_counts":{"success":${success},"error":${error}}`;
+  return call.usage ? `${counts},"usage":${toJsonText(call.usage, limits)}}}` : `${counts}}}`;
 }
 
 /** Arguments keyed by parameter name; a rest parameter gathers the remaining arguments. */

@@ -42,7 +42,7 @@ export function inputsJsonText(
     return undefined;
   }
   const budget = { left: limits.maxTotalNodes - 1 };
-  let text = '{';
+  let text = '';
   try {
     for (let i = 0; i < n; i++) {
       const value = args[i];
@@ -57,12 +57,13 @@ export function inputsJsonText(
         if (--budget.left < 0) return undefined;
       } else if (check(value, 1, limits, budget)) json = JSON.stringify(value);
       else return undefined;
-      text += (text.length > 1 ? ',' : '') + key + json;
+      // Left to right, so that the short `{"key":` is one flat piece, not three.
+      text = text === '' ? '{' + key + json : text + ',' + key + json;
     }
   } catch {
     return undefined;
   }
-  return `${text}}`;
+  return text === '' ? '{}' : `${text}}`;
 }
 
 /** JSON of a finite number, a boolean, null or a string within the limits; undefined for anything else. */

@@ -1,5 +1,5 @@
 import { currentFrame, traceContext, type TraceFrame } from './call-context.js';
-import type { OpMeta } from './call-recorder.js';
+import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
 import type { WeftClient } from './client.js';
 import type { CallHandle, RunningCall } from './running-call.js';
@@ -47,6 +47,7 @@ export class ManualCall {
       eager: options.eagerCallStart === true,
       params: { names: [], rest: false },
       inputKeys: undefined,
+      fixedMid: openMid(options.opName, options.displayName, undefined, undefined),
       callDisplayName: options.displayName,
       postprocessInputs: () => inputs,
       postprocessOutput: undefined,

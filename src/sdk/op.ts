@@ -1,5 +1,5 @@
 import { traceContext, type TraceFrame } from './call-context.js';
-import type { OpMeta } from './call-recorder.js';
+import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
 import { paramNames, type ParamNames } from './param-names.js';
 import type { WeftClient } from './client.js';
@@ -35,14 +35,19 @@ const NATIVE_ASYNC = Object.getPrototypeOf(async function () {}).constructor as 
 export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions = {}): Op<F> {
   if (typeof fn !== 'function') throw new TypeError(`op() expects a function, got ${typeof fn}`);
   const params = paramNames(fn);
+  const name = options.name ?? (fn.name || 'anonymous');
   const meta: OpMeta = {
-    name: options.name ?? (fn.name || 'anonymous'),
+    name,
     eager: options.eagerCallStart === true,
     params,
     inputKeys:
       options.postprocessInputs || typeof options.callDisplayName === 'function'
         ? undefined
         : inputKeys(params),
+    fixedMid:
+      typeof options.callDisplayName === 'function'
+        ? undefined
+        : openMid(name, options.callDisplayName, undefined, undefined),
     callDisplayName: options.callDisplayName as OpMeta['callDisplayName'],
     postprocessInputs: options.postprocessInputs as OpMeta['postprocessInputs'],
     postprocessOutput: options.postprocessOutput,

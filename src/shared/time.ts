@@ -18,7 +18,8 @@ export function microsToIso(us: number): string {
     cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20); // 2026-11-28T07:10:05.
   }
   const frac = us - second * 1_000_000;
-  return cachedPrefix + (frac < 100_000 ? String(frac + 1_000_000).slice(1) : String(frac)) + 'Z';
+  // The short tail is one flat string, so the result is two pieces, not three.
+  return cachedPrefix + ((frac < 100_000 ? String(frac + 1_000_000).slice(1) : String(frac)) + 'Z');
 }
 
 /**
