@@ -9,6 +9,10 @@
  * call outer -> middle -> inner, so each iteration is 3 traced calls. Overhead = traced - untraced of the
  * same round; the tables show medians over rounds, and weft/OTel is the median of per-round ratios.
  *
+ * OpenTelemetry runs twice: with the BatchSpanProcessor's defaults (a 2 048-span queue: in a tight
+ * burst it drops most spans, so it keeps and exports little), and with a queue that holds the whole
+ * burst, so that it keeps every span as weft keeps every call.
+ *
  * Each tracer's AsyncLocalStorage is disabled after its measurement, so the untraced baseline runs with
  * no async hook enabled and each tracer only with its own (see the "ambient" table for what an enabled
  * AsyncLocalStorage costs code that is not traced at all).
@@ -26,7 +30,8 @@ import { fmt, median, printHeader, printTable } from './lib/stats.js';
 const CALLS = numberArg('calls', 50_000);
 const ROUNDS = numberArg('rounds', 5);
 
-type Impl = 'untraced' | 'weft' | 'otel';
+type Impl = 'untraced' | 'weft' | 'otel' | 'otelKeep';
+const IMPLS: Impl[] = ['untraced', 'weft', 'otel', 'otelKeep'];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Wrap = <F extends (...args: any[]) => any>(fn: F, name: string) => F;
 
@@ -103,6 +108,8 @@ async function main(): Promise<void> {
   const receiver = await Receiver.start();
   const { client, close } = await initBenchClient('bench/sdk-overhead', receiver.url);
   const otel = new OtelBaseline();
+  // The same, with a queue that holds a whole burst: it keeps every span, as weft keeps every call.
+  const otelKeep = new OtelBaseline({ maxQueueSize: CALLS * 3 + 1, contextManager: otel.contextManager });
   const identity: Wrap = (fn) => fn;
   const weftWrap: Wrap = (fn, name) => op(fn, { name });
   const otelWrap: Wrap = (fn, name) => otel.wrap(fn, name);
@@ -110,6 +117,7 @@ async function main(): Promise<void> {
     untraced: SCENARIOS.map((s) => build(s, identity)),
     weft: SCENARIOS.map((s) => build(s, weftWrap)),
     otel: SCENARIOS.map((s) => build(s, otelWrap)),
+    otelKeep: SCENARIOS.map((s) => build(s, (fn, name) => otelKeep.wrap(fn, name))),
   };
 
   const measure = async (impl: Impl, si: number, n: number): Promise<Sample> => {
@@ -129,6 +137,8 @@ async function main(): Promise<void> {
       delivered = after.items - (before?.items ?? 0);
     } else if (impl === 'otel') {
       delivered = await otel.drain();
+    } else if (impl === 'otelKeep') {
+      delivered = await otelKeep.drain();
     }
     const drainMs = performance.now() - t1;
     // Only the measured tracer's AsyncLocalStorage stays enabled during its loop.
@@ -140,15 +150,17 @@ async function main(): Promise<void> {
 
   // Warm-up: every implementation and scenario once, at a tenth of the size.
   for (let si = 0; si < SCENARIOS.length; si++) {
-    for (const impl of ['untraced', 'weft', 'otel'] as Impl[]) await measure(impl, si, Math.ceil(CALLS / 10));
+    for (const impl of IMPLS) await measure(impl, si, Math.ceil(CALLS / 10));
   }
 
-  const samples: Record<Impl, Sample[]>[] = SCENARIOS.map(() => ({ untraced: [], weft: [], otel: [] }));
-  const orders: Impl[][] = [
-    ['untraced', 'weft', 'otel'],
-    ['otel', 'untraced', 'weft'],
-    ['weft', 'otel', 'untraced'],
-  ];
+  const samples: Record<Impl, Sample[]>[] = SCENARIOS.map(() => ({
+    untraced: [],
+    weft: [],
+    otel: [],
+    otelKeep: [],
+  }));
+  // Each round starts with another implementation.
+  const orders: Impl[][] = IMPLS.map((_, k) => [...IMPLS.slice(k), ...IMPLS.slice(0, k)]);
   for (let r = 0; r < ROUNDS; r++) {
     for (let si = 0; si < SCENARIOS.length; si++) {
       for (const impl of orders[r % orders.length] as Impl[]) {
@@ -166,6 +178,7 @@ async function main(): Promise<void> {
   }
 
   const rows: string[][] = [];
+  const keepRows: string[][] = [];
   const deliveryRows: string[][] = [];
   SCENARIOS.forEach((s, si) => {
     const sm = samples[si] as Record<Impl, Sample[]>;
@@ -187,7 +200,16 @@ async function main(): Promise<void> {
       `${fmt(median(ratios), 2)}x`,
       fmt(median(withDrain), 2),
     ]);
+    const keepOver = over('otelKeep');
     const expected = CALLS * s.depth;
+    keepRows.push([
+      s.name,
+      fmt(median(otelOver), 2),
+      fmt(median(keepOver), 2),
+      fmt(median(weftOver), 2),
+      `${fmt(median(weftOver.map((w, r) => w / (keepOver[r] as number))), 2)}x`,
+      `${fmt((100 * median(sm.otelKeep.map((x) => x.delivered))) / expected, 1)} %`,
+    ]);
     const pct = (xs: Sample[]) => {
       const d = xs.map((x) => x.delivered);
       return `${fmt((100 * median(d)) / expected, 1)} % (min ${fmt((100 * Math.min(...d)) / expected, 1)} %)`;
@@ -230,6 +252,19 @@ async function main(): Promise<void> {
       'OTel flush ms',
     ],
     deliveryRows,
+  );
+
+  printTable(
+    'OpenTelemetry keeping every span: BatchSpanProcessor with maxQueueSize above the burst (overhead, us per call)',
+    [
+      'scenario',
+      'OTel (default queue)',
+      'OTel (queue holds the burst)',
+      'weft',
+      'weft/OTel-keep',
+      'OTel-keep exported',
+    ],
+    keepRows,
   );
 
   await ambient();

@@ -3,20 +3,28 @@ import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@
 import { AlsContextManager } from './als-context-manager.js';
 
 /**
- * The OpenTelemetry baseline: BasicTracerProvider + BatchSpanProcessor (default options) +
- * InMemorySpanExporter, context propagated over AsyncLocalStorage. `wrap` traces a function the way an
- * OTel user would: `startActiveSpan` around it, ending the span when it returns or its promise settles.
+ * The OpenTelemetry baseline: BasicTracerProvider + BatchSpanProcessor + InMemorySpanExporter, context
+ * propagated over AsyncLocalStorage. `wrap` traces a function the way an OTel user would:
+ * `startActiveSpan` around it, ending the span when it returns or its promise settles.
+ *
+ * The processor has its default options unless `maxQueueSize` is given: by default it holds 2 048
+ * finished spans and drops the rest until its 5 s timer exports them, so a tight burst keeps few spans.
+ * All instances share one context manager (OTel's context API has one global manager).
  */
 export class OtelBaseline {
   readonly exporter = new InMemorySpanExporter();
-  readonly contextManager = new AlsContextManager();
-  private readonly provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(this.exporter)],
-  });
-  private readonly tracer: Tracer = this.provider.getTracer('weft-bench');
+  readonly contextManager: AlsContextManager;
+  private readonly provider: BasicTracerProvider;
+  private readonly tracer: Tracer;
 
-  constructor() {
-    context.setGlobalContextManager(this.contextManager);
+  constructor(options: { maxQueueSize?: number; contextManager?: AlsContextManager } = {}) {
+    const processorOptions = options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize };
+    this.provider = new BasicTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(this.exporter, processorOptions)],
+    });
+    this.tracer = this.provider.getTracer('weft-bench');
+    this.contextManager = options.contextManager ?? new AlsContextManager();
+    if (!options.contextManager) context.setGlobalContextManager(this.contextManager);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,7 @@
 import type { BatchSender, SendCounters, WireItem } from './batch-sender.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
 import { backoffDelay } from './retry-policy.js';
+import { SettleWaiters } from './settle-waiters.js';
 import type { ItemKind, QueueItem, SendQueue } from './send-queue.js';
 import type { Spool } from './spool/spool.js';
 
@@ -37,11 +38,6 @@ export interface WorkerCounters extends SendCounters {
   dropped: number;
 }
 
-interface Waiter {
-  upTo: number;
-  resolve: () => void;
-}
-
 /**
  * The one background worker. Memory batches leave the send queue when full, when their oldest item
  * has waited `batchIntervalMs`, or at once for a flush; spooled items are sent one batch at a time,
@@ -55,7 +51,7 @@ export class BatchWorker {
   private spoolBusy = false;
   private outage = false;
   private probeAttempt = 0;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new SettleWaiters();
   private drainUpTo = 0;
   private timer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -107,7 +103,7 @@ export class BatchWorker {
     if (this.lowestUnsettled() <= upTo) {
       if (upTo > this.drainUpTo) this.drainUpTo = upTo;
       this.pump();
-      timedOut = await this.waitSettled(upTo, timeoutMs);
+      timedOut = await this.waiters.wait(upTo, timeoutMs);
     }
     const c = this.counters;
     return {
@@ -149,24 +145,6 @@ export class BatchWorker {
       `send queue and spool full (or spool off): dropped a call record; ${this.counters.dropped} dropped so far`,
     );
     return false;
-  }
-
-  private waitSettled(upTo: number, timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(true);
-      }, timeoutMs);
-      timer.unref();
-      const waiter: Waiter = {
-        upTo,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(false);
-        },
-      };
-      this.waiters.push(waiter);
-    });
   }
 
   private fullBatchReady(): boolean {
@@ -339,13 +317,6 @@ export class BatchWorker {
   }
 
   private settleWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const lowest = this.lowestUnsettled();
-    const still: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (w.upTo < lowest) w.resolve();
-      else still.push(w);
-    }
-    this.waiters = still;
+    this.waiters.settle(() => this.lowestUnsettled());
   }
 }
