@@ -310,6 +310,24 @@ describe('sending', () => {
     assert.equal(r.completes.length, 1000);
   });
 
+  test('a full batch leaves on the next turn of the event loop, not inside the call that filled it', async () => {
+    const client = await init({
+      project: 'acme/next-tick',
+      serverUrl: r.url,
+      maxBatchSize: 100,
+      batchIntervalMs: 600_000,
+      logger: quiet,
+    });
+    const f = op((i: number) => i + 1);
+    const before = r.completes.length;
+    for (let i = 0; i < 100; i++) f(i);
+    // The 100th call filled a batch; nothing was built or posted on its stack.
+    assert.equal(client.stats().requests, 0);
+    assert.equal(client.stats().queuedItems, 100);
+    await r.waitFor(() => r.completes.length - before === 100, 5000, 'the full batch, without a flush');
+    assert.equal(client.stats().requests, 1);
+  });
+
   test('the batch timer sends without a flush (max latency, not a debounce)', async () => {
     const client = await init({
       project: 'acme/timer',
