@@ -310,6 +310,28 @@ describe('sending', () => {
     assert.equal(r.completes.length, 1000);
   });
 
+  test('batch bodies carry any text exactly (multi-byte UTF-8, lone surrogates)', async () => {
+    const client = await init({ project: 'acme/utf8', serverUrl: r.url, logger: quiet });
+    const echo = op((s: string) => s);
+    const texts = [
+      'plain',
+      'café',
+      '日本語のテキスト',
+      'emoji 🚀✨',
+      'lone \ud800 surrogate',
+      'x'.repeat(5000),
+    ];
+    const before = r.completes.length;
+    for (const t of texts) echo(t);
+    await client.flush();
+    const got = r.completes.slice(before).map((c) => (c.inputs as { s: string }).s);
+    assert.deepEqual(got, texts);
+    assert.deepEqual(
+      r.completes.slice(before).map((c) => c.output),
+      texts,
+    );
+  });
+
   test('a full batch leaves on the next turn of the event loop, not inside the call that filled it', async () => {
     const client = await init({
       project: 'acme/next-tick',

@@ -49,8 +49,12 @@ export class HttpTransport {
    * Posts `json`, retrying transient failures until `deadlineMs` from now (0: one attempt only).
    * Resolves with the outcome; never rejects.
    */
-  async post(path: string, json: string, deadlineMs = this.options.retryDeadlineMs): Promise<SendOutcome> {
-    const raw = Buffer.from(json);
+  async post(
+    path: string,
+    json: string | Buffer,
+    deadlineMs = this.options.retryDeadlineMs,
+  ): Promise<SendOutcome> {
+    const raw = typeof json === 'string' ? Buffer.from(json) : json;
     let body: Buffer = raw;
     const headers = { ...this.headers };
     if (raw.length > this.options.gzipThresholdBytes) {
