@@ -136,6 +136,27 @@ async function main(): Promise<void> {
       runs: RUNS,
     },
     {
+      // What the UI's trace view asks for: the tree, sorted; inputs and outputs come per selected call.
+      name: `same trace, tree columns sorted by start (the UI's trace view)`,
+      path: '/calls/stream_query',
+      body: {
+        project_id: PROJECT_ID,
+        filter: { trace_ids: [bigTraceId] },
+        sort_by: [{ field: 'started_at', direction: 'asc' }],
+        columns: [
+          'id',
+          'trace_id',
+          'parent_id',
+          'op_name',
+          'display_name',
+          'started_at',
+          'ended_at',
+          'summary',
+        ],
+      },
+      runs: RUNS,
+    },
+    {
       name: 'op_name + 3-day range + status error ($expr), stream',
       path: '/calls/stream_query',
       body: {
@@ -223,8 +244,9 @@ async function main(): Promise<void> {
 
 /**
  * Where the time of the large-trace stream goes, in this process on the same file: the SQL alone
- * (better-sqlite3, raw rows, as the store's stream reads them), `store.queryCalls` (+ row -> record),
- * and that plus `JSON.stringify` of each record (what the NDJSON route adds before the socket).
+ * (better-sqlite3, raw rows), `store.queryCalls` (+ row -> record), `store.queryCallsJson` (each row's
+ * JSON text built by SQLite: what `/calls/stream_query` reads), and `queryCalls` plus `JSON.stringify`
+ * of each record (the route's path for a store without `queryCallsJson`).
  */
 async function bigTraceBreakdown(bigTraceId: string, httpMedianMs: number): Promise<void> {
   const query: CallsQuery = { project_id: PROJECT_ID, filter: { trace_ids: [bigTraceId] } };
@@ -250,6 +272,14 @@ async function bigTraceBreakdown(bigTraceId: string, httpMedianMs: number): Prom
       run: async () => {
         let n = 0;
         for await (const _call of store.queryCalls(query)) n++;
+        return n;
+      },
+    },
+    {
+      name: 'store.queryCallsJson (JSON lines built by SQLite: the route)',
+      run: async () => {
+        let n = 0;
+        for await (const _line of store.queryCallsJson(query)) n++;
         return n;
       },
     },

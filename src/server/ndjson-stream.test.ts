@@ -63,3 +63,30 @@ test('an error before the first row rejects; a later one errors the stream', asy
   }, /disk gone/);
   assert.equal(errors.length, 1);
 });
+
+test('pre-encoded lines of any size and script arrive intact, in chunks of about chunkBytes', async () => {
+  const lines = [
+    '{"s":"é😀"}',
+    `{"big":"${'ü'.repeat(5000)}"}`, // longer than a chunk: the chunk grows for it
+    ...Array.from({ length: 300 }, (_, i) => `{"i":${i},"s":"${'ß'.repeat(i % 7)}"}`),
+  ];
+  async function* source() {
+    yield* lines;
+  }
+  const stream = await ndjsonStream(source(), { chunkBytes: 1024, preEncoded: true });
+  const sizes: number[] = [];
+  const bytes: Uint8Array[] = [];
+  for await (const chunk of stream) {
+    sizes.push(chunk.byteLength);
+    bytes.push(chunk);
+  }
+  assert.equal(Buffer.concat(bytes).toString('utf8'), `${lines.join('\n')}\n`);
+  assert.ok(
+    sizes.slice(0, -1).every((n) => n >= 1024),
+    `chunk sizes: ${sizes.join(' ')}`,
+  );
+  assert.ok(
+    sizes.every((n) => n < 1024 + 200 || n > 10_000),
+    `chunk sizes: ${sizes.join(' ')}`,
+  );
+});

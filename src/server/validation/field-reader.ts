@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
-import { isoToMicros } from '../../shared/time.js';
+import { parseIsoMicros } from './iso-micros.js';
 
 /**
  * Reads typed fields out of an untrusted JSON object. Every failure is a `ValidationError` whose
@@ -134,7 +134,7 @@ export class FieldReader {
   /** A required ISO-8601 time (any precision, `Z` or offset), returned with its microseconds. */
   time(key: string): { iso: string; us: number } {
     const iso = this.string(key);
-    const us = isoToMicros(iso);
+    const us = parseIsoMicros(iso);
     if (us === undefined)
       this.fail(
         key,

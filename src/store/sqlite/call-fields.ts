@@ -156,54 +156,63 @@ export function rowToCall(row: unknown[]): CallRecord {
   };
 }
 
-/** What each record field is in JSON: a string (quoted), a time (ISO text), or stored JSON text. */
-const JSON_KIND: Record<RecordField, 'string' | 'time' | 'raw'> = {
-  project_id: 'string',
-  id: 'string',
-  trace_id: 'string',
-  parent_id: 'string',
-  op_name: 'string',
-  display_name: 'string',
-  thread_id: 'string',
-  turn_id: 'string',
-  started_at: 'time',
-  ended_at: 'time',
-  attributes: 'raw',
-  inputs: 'raw',
-  output: 'raw',
-  exception: 'string',
-  summary: 'raw',
-  wb_user_id: 'string',
-  wb_run_id: 'string',
-  status: 'string',
+/**
+ * Each record field as SQL giving its JSON text: strings through `json_quote` (the same text as
+ * JSON.stringify for stored strings), stored JSON columns spliced in as they are (never parsed to be
+ * stringified again), times formatted like `microsToIso` (floor division, so times before 1970 too).
+ */
+const JSON_SQL: Record<RecordField, string> = {
+  project_id: 'json_quote(project_id)',
+  id: 'json_quote(id)',
+  trace_id: 'json_quote(trace_id)',
+  parent_id: 'json_quote(parent_id)',
+  op_name: 'json_quote(op_name)',
+  display_name: `json_quote(${DISPLAY_NAME_SQL})`,
+  thread_id: 'json_quote(thread_id)',
+  turn_id: 'json_quote(turn_id)',
+  started_at: isoJson('started_at_us'),
+  ended_at: isoJson('ended_at_us'),
+  attributes: "coalesce(attributes, 'null')",
+  inputs: "coalesce(inputs, 'null')",
+  output: "coalesce(output, 'null')",
+  exception: 'json_quote(exception)',
+  summary: "coalesce(summary, 'null')",
+  wb_user_id: 'json_quote(wb_user_id)',
+  wb_run_id: 'json_quote(wb_run_id)',
+  status:
+    `(CASE WHEN has_start = 0 THEN '"missing_start"' WHEN has_end = 0 THEN '"running"' ` +
+    `WHEN exception IS NOT NULL THEN '"error"' ELSE '"success"' END)`,
 };
 
 /**
+ * Integer microseconds as a quoted `2026-11-28T07:10:05.123456Z`, or `null`. `date()` + `time()` cost
+ * less than half of `strftime()`, the largest single cost of a trace stream (~25 % of its SQL time).
+ */
+function isoJson(column: string): string {
+  const frac = `((${column} % 1000000 + 1000000) % 1000000)`;
+  const seconds = `((${column} - ${frac}) / 1000000)`;
+  return (
+    `CASE WHEN ${column} IS NULL THEN 'null' ELSE printf('"%sT%s.%06dZ"', ` +
+    `date(${seconds}, 'unixepoch'), time(${seconds}, 'unixepoch'), ${frac}) END`
+  );
+}
+
+/**
  * One SQL expression giving each row as the JSON text of {@link rowToCall}'s record, built by SQLite
- * itself: stored JSON columns are spliced in as they are (never parsed to be stringified again),
- * strings go through `json_quote` (the same text as JSON.stringify for stored strings), times are
- * formatted like `microsToIso`. The NDJSON stream of a large trace spends its time here.
+ * itself in one `printf` whose format holds the field names (cheaper than a chain of ~40 `||`, which
+ * copies the growing text at each step). Fields not selected are `null`. The NDJSON stream of a large
+ * trace spends most of its time here: ~3 µs per row, against ~0.6 µs to find and read the row.
  */
 export function jsonLineSelect(fields: readonly RecordField[]): string {
   const wanted = new Set(fields);
-  const parts = CALL_RECORD_FIELDS.map((f, i) => {
-    const key = `'${i === 0 ? '{' : ','}"${f}":'`;
-    if (!wanted.has(f)) return `${key} || 'null'`;
-    const expr = SELECT_SQL[f].replace(/ AS \w+$/, '');
-    switch (JSON_KIND[f]) {
-      case 'string':
-        return `${key} || json_quote(${expr})`;
-      case 'raw':
-        return `${key} || coalesce(${expr}, 'null')`;
-      case 'time':
-        return (
-          `${key} || CASE WHEN ${expr} IS NULL THEN 'null' ELSE '"' || ` +
-          `strftime('%Y-%m-%dT%H:%M:%S', ${expr} / 1000000, 'unixepoch') || '.' || ` +
-          `printf('%06d', ${expr} % 1000000) || 'Z"' END`
-        );
-    }
+  const args: string[] = [];
+  const format = CALL_RECORD_FIELDS.map((f, i) => {
+    const key = `${i === 0 ? '{' : ','}"${f}":`;
+    if (!wanted.has(f)) return `${key}null`;
+    args.push(JSON_SQL[f]);
+    return `${key}%s`;
   });
-  return `${parts.join(' || ')} || '}' AS line`;
+  return `printf('${format.join('')}}', ${args.join(', ')}) AS line`;
 }
 
 function parseJson(text: unknown): unknown {

@@ -15,7 +15,7 @@ import type { SqlFragment } from './sql-fragment.js';
  */
 export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
   private reader: PooledReader | undefined;
-  private rows: Iterator<unknown[]> | undefined;
+  private rows: Iterator<unknown> | undefined;
   private buffer: T[] = [];
   private position = 0;
   private finished = false;
@@ -26,8 +26,12 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
     private readonly query: SqlFragment,
     private readonly chunkRows: number,
     private readonly isClosed: () => boolean,
-    /** Turns a raw row into what the stream yields: a CallRecord, or its JSON line. */
-    private readonly mapRow: (row: unknown[]) => T = rowToCall as (row: unknown[]) => T,
+    /**
+     * Turns a row into what the stream yields: a raw row (array) into a CallRecord by default; with
+     * `pluck`, the row is the value of the single selected column (no array per row).
+     */
+    private readonly mapRow: (row: unknown) => T = rowToCall as (row: unknown) => T,
+    private readonly pluck = false,
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -59,8 +63,9 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
     if (!this.rows) {
       this.reader = this.pool.acquire();
       const stmt = this.reader.prepare(this.query.sql);
-      stmt.raw(true);
-      this.rows = stmt.iterate(...this.query.params) as Iterator<unknown[]>;
+      if (this.pluck) stmt.pluck(true);
+      else stmt.raw(true);
+      this.rows = stmt.iterate(...this.query.params) as Iterator<unknown>;
     }
     this.buffer = [];
     this.position = 0;

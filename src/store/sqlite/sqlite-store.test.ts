@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { WeftError } from '../../shared/errors.js';
+import { microsToIso } from '../../shared/time.js';
 import { runStoreContract } from '../contract.test-suite.js';
 import { completePart, startPart } from '../contract/contract-fixtures.test-suite.js';
 import { MIGRATIONS } from './migrations.js';
@@ -219,6 +220,49 @@ test('queryCallsJson yields exactly the JSON text of queryCalls records', async 
     const narrowLines: string[] = [];
     for await (const l of store.queryCallsJson(narrow)) narrowLines.push(l);
     assert.deepEqual(narrowLines, narrowRecords);
+  } finally {
+    await store.close();
+  }
+});
+
+test('queryCallsJson matches queryCalls for every status, overrides, odd strings and times before 1970', async () => {
+  const store = SqliteStore.open(':memory:');
+  try {
+    const project_id = 'acme/json2';
+    const start = (id: string, us: number, extra: Record<string, unknown> = {}) => ({
+      kind: 'start' as const,
+      startedAtUs: us,
+      call: {
+        ...{ project_id, id, trace_id: 't', parent_id: null, op_name: 'op', started_at: microsToIso(us) },
+        ...{ attributes: {}, inputs: { n: us }, ...extra },
+      },
+    });
+    const end = (id: string, us: number, exception: string | null = null) => ({
+      kind: 'end' as const,
+      endedAtUs: us,
+      call: { project_id, id, ended_at: microsToIso(us), exception, summary: {} },
+    });
+    await store.ingest([
+      start('before-1970', -1_500_001, { display_name: 'tab\there "q" \\ \u0000 \u0001 é 😀' }),
+      end('before-1970', -1),
+      start('running', 0, { thread_id: 'th', turn_id: 'tu', wb_user_id: 'u', wb_run_id: 'r' }),
+      end('missing-start', 2_000_000_000_000_000),
+      start('failed', 1_764_000_000_000_000),
+      end('failed', 1_764_000_000_123_456, 'Boom: "bad"\n  at x'),
+    ]);
+    await store.updateCall(project_id, 'running', { display_name: 'renamed' });
+    await store.updateCall(project_id, 'failed', { display_name: null });
+    const records: string[] = [];
+    for await (const c of store.queryCalls({ project_id })) records.push(JSON.stringify(c));
+    const lines: string[] = [];
+    for await (const l of store.queryCallsJson({ project_id })) lines.push(l);
+    assert.equal(lines.length, 4);
+    assert.deepEqual(lines, records);
+    const early = lines.find((l) => l.includes('"id":"before-1970"')) ?? '';
+    assert.match(
+      early,
+      /"started_at":"1969-12-31T23:59:58\.499999Z","ended_at":"1969-12-31T23:59:59\.999999Z"/,
+    );
   } finally {
     await store.close();
   }

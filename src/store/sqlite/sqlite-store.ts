@@ -197,7 +197,8 @@ export class SqliteStore implements TraceStore {
           compiled,
           chunkRows,
           () => this.closed,
-          (row) => row[0] as string,
+          (line) => line as string,
+          true,
         ),
     };
   }
