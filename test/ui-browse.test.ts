@@ -138,7 +138,10 @@ describe('the web UI in a real browser', () => {
     await page.getByRole('button', { name: /First|Previous/ }).click();
     await page.waitForURL((url) => !url.search.includes('cursor'));
     // The URL changes before the first page's rows replace the second's: wait for the table itself.
-    await rows(page).first().and(page.locator(`[data-call-id="${firstOfPage1}"]`)).waitFor();
+    await rows(page)
+      .first()
+      .and(page.locator(`[data-call-id="${firstOfPage1}"]`))
+      .waitFor();
     await expectRows(page, 25);
     assert.equal(await rows(page).first().getAttribute('data-call-id'), firstOfPage1);
   });
