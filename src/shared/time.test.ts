@@ -15,6 +15,16 @@ test('microsToIso writes six fraction digits and round-trips through isoToMicros
   }
 });
 
+test('microsToIso gives what Date gives, for times before 1970 too and in any order', () => {
+  const reference = (us: number): string => {
+    const ms = Math.floor(us / 1000);
+    return `${new Date(ms).toISOString().slice(0, 23)}${String(((us % 1000) + 1000) % 1000).padStart(3, '0')}Z`;
+  };
+  const samples = [0, -1, -1_500_001, 86_400_000_000 - 1, 86_400_000_000, 1_764_000_000_123_456];
+  for (let i = 0; i < 5000; i++) samples.push(Math.floor((Math.random() - 0.3) * 4e15));
+  for (const us of samples) assert.equal(microsToIso(us), reference(us), String(us));
+});
+
 test('isoToMicros accepts any precision and offsets, rejects garbage', () => {
   assert.equal(isoToMicros('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:00:00Z') * 1000);
   assert.equal(isoToMicros('2026-01-01T00:00:00.5Z'), Date.parse('2026-01-01T00:00:00Z') * 1000 + 500_000);

@@ -170,8 +170,8 @@ const JSON_SQL: Record<RecordField, string> = {
   display_name: `json_quote(${DISPLAY_NAME_SQL})`,
   thread_id: 'json_quote(thread_id)',
   turn_id: 'json_quote(turn_id)',
-  started_at: isoJson('started_at_us'),
-  ended_at: isoJson('ended_at_us'),
+  started_at: timeJson('started_at'),
+  ended_at: timeJson('ended_at'),
   attributes: "coalesce(attributes, 'null')",
   inputs: "coalesce(inputs, 'null')",
   output: "coalesce(output, 'null')",
@@ -183,6 +183,14 @@ const JSON_SQL: Record<RecordField, string> = {
     `(CASE WHEN has_start = 0 THEN '"missing_start"' WHEN has_end = 0 THEN '"running"' ` +
     `WHEN exception IS NOT NULL THEN '"error"' ELSE '"success"' END)`,
 };
+
+/**
+ * A time as JSON: its ISO text stored at ingest, quoted (ISO text needs no escaping), or for rows
+ * written before that column existed, formatted from the microseconds.
+ */
+function timeJson(field: 'started_at' | 'ended_at'): string {
+  return `coalesce('"' || ${field}_iso || '"', ${isoJson(`${field}_us`)})`;
+}
 
 /**
  * Integer microseconds as a quoted `2026-11-28T07:10:05.123456Z`, or `null`. `date()` + `time()` cost

@@ -181,6 +181,14 @@ export const MIGRATIONS: readonly string[] = [
     ('calls', 'calls_started', '1000000 100000 1 1');
   ANALYZE sqlite_schema;
   `,
+  // 5: each call's start and end times also as the ISO text the API returns, written at ingest (the
+  // same text as formatting the microseconds), so that a stream renders a time by quoting it: formatting
+  // the two times per row was a quarter of a large trace's SQL time. Rows written before stay NULL
+  // there and are formatted at read time, as before.
+  `
+  ALTER TABLE calls ADD COLUMN started_at_iso TEXT;
+  ALTER TABLE calls ADD COLUMN ended_at_iso TEXT;
+  `,
 ];
 
 /**

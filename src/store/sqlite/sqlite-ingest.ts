@@ -1,13 +1,15 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CallPart } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
+import { microsToIso } from '../../shared/time.js';
 
 /**
  * Writes call halves into `calls`, idempotent and order-free.
  *
  * Each column belongs to one half: the start half (trace_id, parent_id, op_name, display_name,
- * thread_id, turn_id, started_at, attributes, inputs, wb_user_id, wb_run_id, wb_run_step) or the end
- * half (ended_at, exception, output, summary, wb_run_step_end). Every part is an upsert on
+ * thread_id, turn_id, started_at (microseconds and ISO text), attributes, inputs, wb_user_id,
+ * wb_run_id, wb_run_step) or the end half (ended_at (both forms), exception, output, summary,
+ * wb_run_step_end). Every part is an upsert on
  * (project_id, id) whose `DO UPDATE` sets only the columns of the half that arrived (`complete` sets
  * both), so re-sent halves, an end before its start and duplicates within a batch converge to one row.
  * The v2 end's `trace_id` / `started_at` only fill a row whose start has not arrived. A batch is one
@@ -15,9 +17,16 @@ import { ValidationError } from '../../shared/errors.js';
  */
 
 const START_COLUMNS =
-  'trace_id, parent_id, op_name, display_name, thread_id, turn_id, started_at_us, attributes, inputs, ' +
-  'wb_user_id, wb_run_id, wb_run_step';
-const END_COLUMNS = 'ended_at_us, exception, output, summary, wb_run_step_end';
+  'trace_id, parent_id, op_name, display_name, thread_id, turn_id, started_at_us, started_at_iso, ' +
+  'attributes, inputs, wb_user_id, wb_run_id, wb_run_step';
+const END_COLUMNS = 'ended_at_us, ended_at_iso, exception, output, summary, wb_run_step_end';
+
+/** `?, ?, …` for the values of `columns` (comma-separated names). */
+const marks = (columns: string) =>
+  columns
+    .split(', ')
+    .map(() => '?')
+    .join(', ');
 
 const setFrom = (columns: string) =>
   columns
@@ -26,18 +35,20 @@ const setFrom = (columns: string) =>
     .join(', ');
 
 const START_SQL = `INSERT INTO calls (project_id, id, ${START_COLUMNS}, has_start)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+  VALUES (?, ?, ${marks(START_COLUMNS)}, 1)
   ON CONFLICT (project_id, id) DO UPDATE SET ${setFrom(START_COLUMNS)}, has_start = 1`;
 
-const END_SQL = `INSERT INTO calls (project_id, id, ${END_COLUMNS}, trace_id, started_at_us, has_end)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+const END_SQL = `INSERT INTO calls (project_id, id, ${END_COLUMNS}, trace_id, started_at_us, started_at_iso, has_end)
+  VALUES (?, ?, ${marks(END_COLUMNS)}, ?, ?, ?, 1)
   ON CONFLICT (project_id, id) DO UPDATE SET ${setFrom(END_COLUMNS)}, has_end = 1,
     trace_id = CASE WHEN has_start = 1 THEN trace_id ELSE coalesce(excluded.trace_id, trace_id) END,
     started_at_us = CASE WHEN has_start = 1 THEN started_at_us
-      ELSE coalesce(excluded.started_at_us, started_at_us) END`;
+      ELSE coalesce(excluded.started_at_us, started_at_us) END,
+    started_at_iso = CASE WHEN has_start = 1 THEN started_at_iso
+      ELSE coalesce(excluded.started_at_iso, started_at_iso) END`;
 
 const COMPLETE_SQL = `INSERT INTO calls (project_id, id, ${START_COLUMNS}, ${END_COLUMNS}, has_start, has_end)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
+  VALUES (?, ?, ${marks(START_COLUMNS)}, ${marks(END_COLUMNS)}, 1, 1)
   ON CONFLICT (project_id, id) DO UPDATE SET ${setFrom(START_COLUMNS)}, ${setFrom(END_COLUMNS)},
     has_start = 1, has_end = 1`;
 
@@ -81,7 +92,15 @@ export class SqliteIngest {
       } else if (part.kind === 'end') {
         const e = part.call;
         const v2Start = part.startedAtUs === undefined ? null : micros(part.startedAtUs, i, 'startedAtUs');
-        this.end.run([c.project_id, c.id, ...endValues(e, part.endedAtUs, i), e.trace_id ?? null, v2Start]);
+        const v2Iso = v2Start === null ? null : microsToIso(v2Start);
+        this.end.run([
+          c.project_id,
+          c.id,
+          ...endValues(e, part.endedAtUs, i),
+          e.trace_id ?? null,
+          v2Start,
+          v2Iso,
+        ]);
         last = part.endedAtUs;
       } else if (part.kind === 'complete') {
         const call = part.call;
@@ -112,6 +131,7 @@ function startValues(c: StartHalf, startedAtUs: number, i: number): unknown[] {
     c.thread_id ?? null,
     c.turn_id ?? null,
     micros(startedAtUs, i, 'startedAtUs'),
+    microsToIso(startedAtUs),
     json(c.attributes, i, 'attributes'),
     json(c.inputs, i, 'inputs'),
     c.wb_user_id ?? null,
@@ -123,6 +143,7 @@ function startValues(c: StartHalf, startedAtUs: number, i: number): unknown[] {
 function endValues(c: EndHalf, endedAtUs: number, i: number): unknown[] {
   return [
     micros(endedAtUs, i, 'endedAtUs'),
+    microsToIso(endedAtUs),
     c.exception ?? null,
     json(c.output, i, 'output'),
     json(c.summary, i, 'summary'),

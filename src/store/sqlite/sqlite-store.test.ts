@@ -105,6 +105,56 @@ describe('SqliteStore (SQLite specifics)', () => {
     }
   });
 
+  test('times: stored as ISO text at ingest since migration 5, formatted for older rows, same stream', async () => {
+    const file = freshFile();
+    const raw = new Database(file);
+    raw.exec(`${MIGRATIONS.slice(0, 4).join('')} PRAGMA user_version = 4;`);
+    raw
+      .prepare(
+        `INSERT INTO calls (project_id, id, trace_id, op_name, started_at_us, ended_at_us, has_start, has_end)
+         VALUES ('e/p', 'old', 't', 'op', 1764000000123456, 1764000001000001, 1, 1)`,
+      )
+      .run();
+    raw.close();
+    const store = SqliteStore.open(file);
+    try {
+      const early = {
+        kind: 'end' as const,
+        endedAtUs: 1_764_000_003_000_000,
+        startedAtUs: 1_764_000_002_500_000, // a v2 end carries its start time
+        call: {
+          project_id: 'e/p',
+          id: 'early-end',
+          trace_id: 't',
+          ended_at: microsToIso(1_764_000_003_000_000),
+          summary: {},
+        },
+      };
+      await store.ingest([completePart('e/p', 'new'), early]);
+      const records: string[] = [];
+      for await (const c of store.queryCalls({ project_id: 'e/p' })) records.push(JSON.stringify(c));
+      const lines: string[] = [];
+      for await (const l of store.queryCallsJson({ project_id: 'e/p' })) lines.push(l);
+      assert.equal(lines.length, 3);
+      assert.deepEqual(lines, records);
+      assert.match(
+        lines.join('\n'),
+        /"started_at":"2025-11-24T16:00:00\.123456Z","ended_at":"2025-11-24T16:00:01\.000001Z"/,
+      );
+      assert.match(lines.join('\n'), /"id":"early-end".*"started_at":"2025-11-24T16:00:02\.500000Z"/);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    const rows = check.prepare('SELECT id, started_at_iso, ended_at_iso FROM calls ORDER BY id').all();
+    check.close();
+    assert.deepEqual(
+      rows.map((r) => Object.values(r as object)[1] !== null),
+      [true, true, false],
+      'early-end and new have ISO text, old has none',
+    );
+  });
+
   test('a database from a newer weft is refused', () => {
     const file = freshFile();
     const raw = new Database(file);
