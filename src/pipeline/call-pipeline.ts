@@ -4,6 +4,7 @@ import type { EndHalf, StartHalf } from './call-halves.js';
 import { HttpTransport, type TransportStats } from './http-transport.js';
 import { PairingBuffer, type Outgoing } from './pairing-buffer.js';
 import type { PipelineOptions } from './pipeline-defaults.js';
+import { nowMicros } from '../shared/time.js';
 import { RateLimitedLogger, type WeftLogger } from './rate-limited-logger.js';
 import { SendQueue } from './send-queue.js';
 import { DeadLetter } from './spool/dead-letter.js';
@@ -231,7 +232,8 @@ export class CallPipeline {
     if (this.config.autoEagerAfterMs <= 0 || this.autoEagerTimer) return;
     this.autoEagerTimer = setTimeout(() => {
       this.autoEagerTimer = undefined;
-      const { out, nextDueIn } = this.pairing.takeOlderThan(this.config.autoEagerAfterMs);
+      // The clock the start times come from (monotonic), not the wall clock.
+      const { out, nextDueIn } = this.pairing.takeOlderThan(this.config.autoEagerAfterMs, nowMicros() / 1000);
       this.counts.autoEagerStarts += out.length;
       for (const o of out) this.enqueue(o);
       if (nextDueIn !== undefined) this.armAutoEager(nextDueIn);

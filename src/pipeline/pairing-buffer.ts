@@ -98,8 +98,11 @@ export class PairingBuffer {
     return this.holdEarly(half);
   }
 
-  /** Sends the starts held longer than `ageMs` eagerly; returns them and when the next one is due. */
-  takeOlderThan(ageMs: number, nowMs = Date.now()): { out: Outgoing[]; nextDueIn: number | undefined } {
+  /**
+   * Sends the starts held longer than `ageMs` at `nowMs` (the starts' clock: `startedUs` / 1000)
+   * eagerly; returns them and when the next one is due.
+   */
+  takeOlderThan(ageMs: number, nowMs: number): { out: Outgoing[]; nextDueIn: number | undefined } {
     const out: Outgoing[] = [];
     let nextDueIn: number | undefined;
     while (this.head) {
