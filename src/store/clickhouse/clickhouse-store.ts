@@ -1,19 +1,7 @@
 import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord } from '../../shared/call-types.js';
 import { InvalidOptionError, WeftError } from '../../shared/errors.js';
-import type {
-  ApiKeyRecord,
-  CallPart,
-  CallsQuery,
-  FeedbackCreate,
-  FeedbackQuery,
-  FeedbackRecord,
-  ObjectRecord,
-  ObjectsQuery,
-  ProjectSummary,
-  StoreStats,
-  TraceStore,
-} from '../trace-store.js';
+import type { CallPart, CallsQuery, TraceStore } from '../trace-store.js';
 import { outputColumns, outputSql, rowToCall } from './call-fields.js';
 import { MAX_CANDIDATES, WIDEN, latestPlan } from './call-latest-sql.js';
 import { idInList, mergedCallsSql } from './call-merge-sql.js';
@@ -31,6 +19,7 @@ import { IngestBuffer } from './ingest-buffer.js';
 import { applyMigrations } from './migrations.js';
 import { IDENTIFIER, sqlString } from './sql-literal.js';
 import { VersionClock } from './version-clock.js';
+import { StoreFront, type StoreParts } from '../store-front.js';
 
 /** Tunables of the ClickHouse store. */
 export const DEFAULTS = {
@@ -62,27 +51,30 @@ export type ClickHouseStoreOptions = Partial<typeof DEFAULTS>;
  * insert holding its rows succeeded. Queries (call-query-sql.ts, expr-compiler.ts, typed-sql.ts) have
  * the SQLite store's semantics, and `queryCalls` streams rows as ClickHouse sends them.
  */
-export class ClickHouseStore implements TraceStore {
+export class ClickHouseStore extends StoreFront implements TraceStore {
   readonly kind = 'clickhouse';
   private readonly clock = new VersionClock();
   private readonly buffer: IngestBuffer<Row>;
   private readonly mutations: CallMutations;
-  private readonly feedback: ClickHouseFeedback;
-  private readonly objects: ClickHouseObjects;
-  private readonly content: ClickHouseContent;
-  private readonly admin: ClickHouseAdmin;
-  private closed = false;
+  protected readonly parts: StoreParts;
 
   private constructor(
     private readonly conn: ClickHouseConnection,
     ingest: IngestBufferOptions,
   ) {
+    super();
     this.buffer = new IngestBuffer<Row>((rows) => conn.insert('call_parts', rows, 'insert calls'), ingest);
     this.mutations = new CallMutations(conn, this.clock);
-    this.feedback = new ClickHouseFeedback(conn);
-    this.objects = new ClickHouseObjects(conn);
-    this.content = new ClickHouseContent(conn);
-    this.admin = new ClickHouseAdmin(conn);
+    const content = new ClickHouseContent(conn);
+    const admin = new ClickHouseAdmin(conn);
+    this.parts = {
+      feedback: new ClickHouseFeedback(conn),
+      objects: new ClickHouseObjects(conn),
+      tables: content,
+      files: content,
+      projects: admin,
+      keys: admin,
+    };
   }
 
   /**
@@ -218,85 +210,6 @@ export class ClickHouseStore implements TraceStore {
     return this.mutations.updateCall(projectId, id, update.display_name);
   }
 
-  async createFeedback(feedback: FeedbackCreate): Promise<FeedbackRecord> {
-    this.assertOpen();
-    return this.feedback.create(feedback);
-  }
-
-  async queryFeedback(query: FeedbackQuery): Promise<FeedbackRecord[]> {
-    this.assertOpen();
-    return this.feedback.query(query);
-  }
-
-  async createObject(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): Promise<string> {
-    this.assertOpen();
-    return this.objects.createObject(obj);
-  }
-
-  async readObject(projectId: string, objectId: string, digest: string): Promise<ObjectRecord | null> {
-    this.assertOpen();
-    return this.objects.readObject(projectId, objectId, digest);
-  }
-
-  async queryObjects(query: ObjectsQuery): Promise<ObjectRecord[]> {
-    this.assertOpen();
-    return this.objects.queryObjects(query);
-  }
-
-  async createTable(projectId: string, rows: unknown[]): Promise<{ digest: string; row_digests: string[] }> {
-    this.assertOpen();
-    return this.content.createTable(projectId, rows);
-  }
-
-  async queryTable(
-    projectId: string,
-    digest: string,
-    options?: { limit?: number; offset?: number },
-  ): Promise<{ digest: string; val: unknown }[] | null> {
-    this.assertOpen();
-    return this.content.queryTable(projectId, digest, options);
-  }
-
-  async createFile(projectId: string, name: string, content: Buffer): Promise<string> {
-    this.assertOpen();
-    return this.content.createFile(projectId, name, content);
-  }
-
-  async readFile(projectId: string, digest: string): Promise<Buffer | null> {
-    this.assertOpen();
-    return this.content.readFile(projectId, digest);
-  }
-
-  async listProjects(): Promise<ProjectSummary[]> {
-    this.assertOpen();
-    return this.admin.listProjects();
-  }
-
-  async stats(): Promise<StoreStats> {
-    this.assertOpen();
-    return this.admin.stats();
-  }
-
-  async createApiKey(projectId: string, keyHash: string): Promise<ApiKeyRecord> {
-    this.assertOpen();
-    return this.admin.createApiKey(projectId, keyHash);
-  }
-
-  async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
-    this.assertOpen();
-    return this.admin.findApiKey(keyHash);
-  }
-
-  async hasApiKeys(): Promise<boolean> {
-    this.assertOpen();
-    return this.admin.hasApiKeys();
-  }
-
   /** Inserts what is buffered, then closes the connections. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -306,9 +219,5 @@ export class ClickHouseStore implements TraceStore {
     } finally {
       await this.conn.close();
     }
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new WeftError('the store is closed', 'STORE_CLOSED');
   }
 }

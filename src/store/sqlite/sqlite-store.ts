@@ -6,19 +6,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { CallRecord } from '../../shared/call-types.js';
 import { WeftError } from '../../shared/errors.js';
-import type {
-  ApiKeyRecord,
-  CallPart,
-  CallsQuery,
-  FeedbackCreate,
-  FeedbackQuery,
-  FeedbackRecord,
-  ObjectRecord,
-  ObjectsQuery,
-  ProjectSummary,
-  StoreStats,
-  TraceStore,
-} from '../trace-store.js';
+import type { CallPart, CallsQuery, TraceStore } from '../trace-store.js';
 import { rowToCall, selectList } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
 import { CallStream } from './call-stream.js';
@@ -31,6 +19,7 @@ import { SqliteIngest } from './sqlite-ingest.js';
 import { SqliteObjects } from './sqlite-objects.js';
 import { SqliteProjects } from './sqlite-projects.js';
 import { SqliteTables } from './sqlite-tables.js';
+import { StoreFront, type StoreParts } from '../store-front.js';
 
 /** Tunables of the SQLite store. */
 export const DEFAULTS = {
@@ -77,21 +66,15 @@ const DELETE_TREE_SQL = `WITH RECURSIVE doomed(id) AS (
  *
  * `open(':memory:')` uses a file in a fresh temp dir, deleted on close (streams need a shared file).
  */
-export class SqliteStore implements TraceStore {
+export class SqliteStore extends StoreFront implements TraceStore {
   readonly kind = 'sqlite';
   private readonly statements: StatementCache;
   private readonly readers: ReadPool;
   private readonly ingester: SqliteIngest;
-  private readonly feedback: SqliteFeedback;
-  private readonly objects: SqliteObjects;
-  private readonly tables: SqliteTables;
-  private readonly files: SqliteFiles;
-  private readonly keys: SqliteApiKeys;
-  private readonly projects: SqliteProjects;
+  protected readonly parts: StoreParts;
   private readonly readCallStmt: Statement;
   private readonly deleteTreeStmt: Statement;
   private readonly updateStmt: Statement;
-  private closed = false;
 
   private constructor(
     private readonly db: Db,
@@ -100,6 +83,7 @@ export class SqliteStore implements TraceStore {
     private readonly options: typeof DEFAULTS,
     private readonly tempDir: string | undefined,
   ) {
+    super();
     this.statements = new StatementCache(db, options.statementCacheSize);
     this.readers = new ReadPool(file, {
       maxIdle: options.maxIdleReadConnections,
@@ -107,12 +91,14 @@ export class SqliteStore implements TraceStore {
       statementCacheSize: options.statementCacheSize,
     });
     this.ingester = new SqliteIngest(db);
-    this.feedback = new SqliteFeedback(db, this.statements);
-    this.objects = new SqliteObjects(db, this.statements);
-    this.tables = new SqliteTables(db);
-    this.files = new SqliteFiles(db);
-    this.keys = new SqliteApiKeys(db);
-    this.projects = new SqliteProjects(db);
+    this.parts = {
+      feedback: new SqliteFeedback(db, this.statements),
+      objects: new SqliteObjects(db, this.statements),
+      tables: new SqliteTables(db),
+      files: new SqliteFiles(db),
+      projects: new SqliteProjects(db),
+      keys: new SqliteApiKeys(db),
+    };
     this.readCallStmt = db
       .prepare(`SELECT ${selectList(CALL_RECORD_FIELDS)} FROM calls WHERE project_id = ? AND id = ?`)
       .raw(true);
@@ -227,86 +213,6 @@ export class SqliteStore implements TraceStore {
     return this.updateStmt.run(update.display_name ?? '', projectId, id).changes > 0;
   }
 
-  async createFeedback(feedback: FeedbackCreate): Promise<FeedbackRecord> {
-    this.assertOpen();
-    return this.feedback.create(feedback);
-  }
-
-  async queryFeedback(query: FeedbackQuery): Promise<FeedbackRecord[]> {
-    this.assertOpen();
-    return this.feedback.query(query);
-  }
-
-  async createObject(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): Promise<string> {
-    this.assertOpen();
-    return this.objects.createObject(obj);
-  }
-
-  async readObject(projectId: string, objectId: string, digest: string): Promise<ObjectRecord | null> {
-    this.assertOpen();
-    return this.objects.readObject(projectId, objectId, digest);
-  }
-
-  async queryObjects(query: ObjectsQuery): Promise<ObjectRecord[]> {
-    this.assertOpen();
-    return this.objects.queryObjects(query);
-  }
-
-  async createTable(projectId: string, rows: unknown[]): Promise<{ digest: string; row_digests: string[] }> {
-    this.assertOpen();
-    return this.tables.createTable(projectId, rows);
-  }
-
-  async queryTable(
-    projectId: string,
-    digest: string,
-    options?: { limit?: number; offset?: number },
-  ): Promise<{ digest: string; val: unknown }[] | null> {
-    this.assertOpen();
-    return this.tables.queryTable(projectId, digest, options);
-  }
-
-  async createFile(projectId: string, name: string, content: Buffer): Promise<string> {
-    this.assertOpen();
-    return this.files.createFile(projectId, name, content);
-  }
-
-  async readFile(projectId: string, digest: string): Promise<Buffer | null> {
-    this.assertOpen();
-    return this.files.readFile(projectId, digest);
-  }
-
-  /** See sqlite-projects.ts. */
-  async listProjects(): Promise<ProjectSummary[]> {
-    this.assertOpen();
-    return this.projects.listProjects();
-  }
-
-  async stats(): Promise<StoreStats> {
-    this.assertOpen();
-    return this.projects.stats();
-  }
-
-  async createApiKey(projectId: string, keyHash: string): Promise<ApiKeyRecord> {
-    this.assertOpen();
-    return this.keys.createApiKey(projectId, keyHash);
-  }
-
-  async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
-    this.assertOpen();
-    return this.keys.findApiKey(keyHash);
-  }
-
-  async hasApiKeys(): Promise<boolean> {
-    this.assertOpen();
-    return this.keys.hasApiKeys();
-  }
-
   /** Closes the connections (streams still open end with a STORE_CLOSED error). Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -314,9 +220,5 @@ export class SqliteStore implements TraceStore {
     this.readers.close();
     this.db.close();
     if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new WeftError('the store is closed', 'STORE_CLOSED');
   }
 }
