@@ -4,6 +4,7 @@ import type {
   FeedbackCreate,
   FeedbackQuery,
   FeedbackRecord,
+  ObjectCreate,
   ObjectRecord,
   ObjectsQuery,
   ProjectSummary,
@@ -57,12 +58,7 @@ export abstract class StoreFront {
     return this.parts.feedback.query(query);
   }
 
-  async createObject(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): Promise<string> {
+  async createObject(obj: ObjectCreate): Promise<string> {
     this.assertOpen();
     return this.parts.objects.createObject(obj);
   }

@@ -87,6 +87,14 @@ export interface StoreStats {
   projects: number;
 }
 
+/** An object to store (`/obj/create`): content-addressed by its `val`. */
+export interface ObjectCreate {
+  project_id: string;
+  object_id: string;
+  val: unknown;
+  base_object_class?: string | null;
+}
+
 export interface TraceStore {
   /** `sqlite` or `clickhouse`; reported by `/server_info`. */
   readonly kind: string;
@@ -112,12 +120,7 @@ export interface TraceStore {
   queryFeedback(query: FeedbackQuery): Promise<FeedbackRecord[]>;
 
   /** Content-addressed: the same val gives the same digest; returns the digest. */
-  createObject(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): Promise<string>;
+  createObject(obj: ObjectCreate): Promise<string>;
   /** digest may be `latest` or a version alias `v3`. */
   readObject(projectId: string, objectId: string, digest: string): Promise<ObjectRecord | null>;
   queryObjects(query: ObjectsQuery): Promise<ObjectRecord[]>;

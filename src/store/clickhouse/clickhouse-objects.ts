@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
-import type { ObjectRecord, ObjectsQuery } from '../trace-store.js';
+import type { ObjectCreate, ObjectRecord, ObjectsQuery } from '../trace-store.js';
 import { canonicalJson, sha256Digest } from '../../shared/digest.js';
 import { optionalCount } from './call-query-sql.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
@@ -28,12 +28,7 @@ interface Version {
 export class ClickHouseObjects {
   constructor(private readonly conn: ClickHouseConnection) {}
 
-  async createObject(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): Promise<string> {
+  async createObject(obj: ObjectCreate): Promise<string> {
     for (const key of ['project_id', 'object_id'] as const) {
       if (typeof obj[key] !== 'string' || obj[key] === '')
         throw new ValidationError(key, 'expected a non-empty string');

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ObjectRecord, ObjectsQuery } from '../trace-store.js';
+import type { ObjectCreate, ObjectRecord, ObjectsQuery } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
 import { canonicalJson, sha256Digest } from '../../shared/digest.js';
@@ -42,12 +42,7 @@ export class SqliteObjects {
     this.create = db.transaction((obj) => this.write(obj));
   }
 
-  createObject(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): string {
+  createObject(obj: ObjectCreate): string {
     for (const key of ['project_id', 'object_id'] as const) {
       if (typeof obj[key] !== 'string' || obj[key] === '')
         throw new ValidationError(key, 'expected a non-empty string');
@@ -55,12 +50,7 @@ export class SqliteObjects {
     return this.create(obj);
   }
 
-  private write(obj: {
-    project_id: string;
-    object_id: string;
-    val: unknown;
-    base_object_class?: string | null;
-  }): string {
+  private write(obj: ObjectCreate): string {
     const canonical = canonicalJson(obj.val, 'val');
     const digest = sha256Digest(canonical);
     if (this.findDigest.get(obj.project_id, obj.object_id, digest)) return digest;
