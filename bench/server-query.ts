@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { compileCallsSelect } from '../src/store/sqlite/call-query-sql.js';
+import { TRACE_TREE_COLUMNS } from '../src/shared/call-types.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { CallPart, CallsQuery } from '../src/store/trace-store.js';
@@ -143,16 +144,7 @@ async function main(): Promise<void> {
         project_id: PROJECT_ID,
         filter: { trace_ids: [bigTraceId] },
         sort_by: [{ field: 'started_at', direction: 'asc' }],
-        columns: [
-          'id',
-          'trace_id',
-          'parent_id',
-          'op_name',
-          'display_name',
-          'started_at',
-          'ended_at',
-          'summary',
-        ],
+        columns: TRACE_TREE_COLUMNS,
       },
       runs: RUNS,
     },

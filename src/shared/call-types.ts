@@ -112,6 +112,21 @@ export const CALL_RECORD_FIELDS = [
   'status',
 ] as const satisfies readonly (keyof CallRecord)[];
 
+/**
+ * What a trace tree needs of each call (the UI's trace view asks for these; inputs and outputs are
+ * read per selected call).
+ */
+export const TRACE_TREE_COLUMNS: readonly (keyof CallRecord)[] = [
+  'id',
+  'trace_id',
+  'parent_id',
+  'op_name',
+  'display_name',
+  'started_at',
+  'ended_at',
+  'summary',
+];
+
 /** Request bodies of the write endpoints. */
 export interface CallsCompleteRequest {
   batch: CompleteCall[];

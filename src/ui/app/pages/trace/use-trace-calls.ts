@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CallRecord } from '../../../../shared/call-types.js';
+import { TRACE_TREE_COLUMNS, type CallRecord } from '../../../../shared/call-types.js';
 import { CallTree } from '../../../lib/call-tree.js';
 import { streamCalls } from '../../api/weft-api.js';
 import { useInterval } from '../../hooks/use-interval.js';
@@ -12,17 +12,6 @@ export const DEFAULTS = {
   fetchChunk: 500,
 };
 
-/** What the tree needs of each call; inputs and outputs are read per selected call. */
-const TREE_COLUMNS = [
-  'id',
-  'trace_id',
-  'parent_id',
-  'op_name',
-  'display_name',
-  'started_at',
-  'ended_at',
-  'summary',
-];
 /** What a poll compares: a call is new, or its end arrived. */
 const POLL_COLUMNS = ['id', 'ended_at'];
 
@@ -47,7 +36,7 @@ export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
     calls.current = new Map();
     setTree(null);
     setError(undefined);
-    streamCalls(traceQuery(projectId, traceId, TREE_COLUMNS), controller.signal).then(
+    streamCalls(traceQuery(projectId, traceId, TRACE_TREE_COLUMNS), controller.signal).then(
       (list) => {
         for (const call of list) calls.current.set(call.id, call);
         setTree(CallTree.build(calls.current.values()));
@@ -74,7 +63,7 @@ export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
       for (let i = 0; i < changed.length; i += DEFAULTS.fetchChunk) {
         const ids = changed.slice(i, i + DEFAULTS.fetchChunk);
         const body = {
-          ...traceQuery(projectId, traceId, TREE_COLUMNS),
+          ...traceQuery(projectId, traceId, TRACE_TREE_COLUMNS),
           filter: { trace_ids: [traceId], call_ids: ids },
         };
         for (const call of await streamCalls(body)) seen.set(call.id, call);
@@ -88,7 +77,7 @@ export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
   return { tree, error, live };
 }
 
-function traceQuery(projectId: string, traceId: string, columns: string[]) {
+function traceQuery(projectId: string, traceId: string, columns: readonly string[]) {
   return {
     project_id: projectId,
     filter: { trace_ids: [traceId] },
