@@ -27,6 +27,30 @@ export class ServerProcess {
     return text;
   }
 
+  /**
+   * POSTs a JSON body and reads the answer as bytes as they arrive, counting its lines, without
+   * decoding it to one string: resolves when the last byte came (the server's latency, as a streaming
+   * NDJSON reader sees it). Throws unless the answer is 2xx.
+   */
+  async postCountingLines(path: string, body: string): Promise<{ lines: number; bytes: number }> {
+    const res = await fetch(this.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    if (!res.ok || !res.body) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+    let lines = 0;
+    let bytes = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+      for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, i + 1)) lines++;
+    }
+    return { lines, bytes };
+  }
+
   stop(): Promise<void> {
     return this.proc.stop();
   }
