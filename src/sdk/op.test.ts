@@ -207,6 +207,27 @@ describe('context', () => {
     assert.deepEqual(roots[0]!.summary, { status_counts: { success: 10, error: 0 } });
   });
 
+  test('the current call serializes to its public fields, even while other calls wait for their end', async () => {
+    let seen = '';
+    const slow = op(async function slow() {
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    const look = op(function look(x: number) {
+      seen = JSON.stringify(getCurrentCall());
+      return x;
+    });
+    const parent = op(async function parent() {
+      const waiting = slow(); // held in the pairing buffer next to this call
+      look(1);
+      await waiting;
+    });
+    await parent();
+    const handle = JSON.parse(seen) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(handle).sort(), ['id', 'opName', 'parentId', 'startedAt', 'traceId']);
+    assert.equal(handle.opName, 'look');
+    assert.equal(typeof handle.parentId, 'string');
+  });
+
   test('withAttributes adds attributes to every call started inside; getCurrentCall', async () => {
     const inner = op(function inner() {
       const c = getCurrentCall();

@@ -51,6 +51,20 @@ export class RunningCall implements CallHandle, StartHalf, TraceFrame {
     return this.parent ? this.parent.id : null;
   }
 
+  /**
+   * What user code sees when it logs or serializes the handle: its public fields, not the pipeline's
+   * (serialized start, list links that point at other calls, and itself as a frame).
+   */
+  toJSON(): Pick<CallHandle, 'id' | 'traceId' | 'parentId' | 'opName' | 'startedAt'> {
+    return {
+      id: this.id,
+      traceId: this.traceId,
+      parentId: this.parentId,
+      opName: this.opName,
+      startedAt: this.startedAt,
+    };
+  }
+
   addUsage(model: string, usage: ModelUsage): void {
     if (typeof model !== 'string' || usage === null || typeof usage !== 'object') return;
     this.usage ??= {};
