@@ -22,8 +22,9 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { CallPart, CallsQuery } from '../src/store/trace-store.js';
 import { flagArg, numberArg, stringArg } from './lib/cli-args.js';
 import { forceGc } from './lib/gc.js';
+import { queryMix, type Query } from './lib/query-mix.js';
 import { ServerProcess } from './lib/server-process.js';
-import { BIG_TRACE_OP, completePart, generateCalls, MARKER_WORD } from './lib/synthetic-calls.js';
+import { BIG_TRACE_OP, completePart, generateCalls } from './lib/synthetic-calls.js';
 import { fmt, int, median, percentile, printHeader, printTable } from './lib/stats.js';
 
 const CALLS = numberArg('calls', 1_000_000);
@@ -101,18 +102,6 @@ function removeStaleStores(): void {
   }
 }
 
-interface Query {
-  name: string;
-  path: '/calls/query' | '/calls/stream_query';
-  body: Record<string, unknown>;
-  runs: number;
-  /**
-   * `text` (default): until the whole answer is read as one string (`res.text()`); `last-byte`: until
-   * its last byte arrived, lines counted as they come, as a streaming NDJSON reader takes them.
-   */
-  read?: 'text' | 'last-byte';
-}
-
 /** Rows returned: `calls` of a JSON page, or lines of NDJSON. */
 function countRows(queryPath: string, text: string): number {
   if (queryPath === '/calls/query') return (JSON.parse(text) as { calls: unknown[] }).calls.length;
@@ -125,29 +114,17 @@ async function main(): Promise<void> {
   printHeader('server-query', [`store: ${DB}, runs per query: ${RUNS}`]);
   const { bigTraceId } = await ensureStore();
   const server = await ServerProcess.start(DB);
-  const day = 24 * 3600 * 1_000_000;
-  const iso = (us: number) => new Date(us / 1000).toISOString();
-  const latestDesc = [{ field: 'started_at', direction: 'desc' }];
+  const mix = queryMix({
+    projectId: PROJECT_ID,
+    bigTraceId,
+    bigTrace: BIG_TRACE,
+    fromUs: FROM_US,
+    runs: RUNS,
+  });
   const queries: Query[] = [
-    {
-      name: 'latest 50 roots (trace_roots_only, started_at desc)',
-      path: '/calls/query',
-      body: { project_id: PROJECT_ID, filter: { trace_roots_only: true }, sort_by: latestDesc, limit: 50 },
-      runs: RUNS,
-    },
-    {
-      name: `whole ${int(BIG_TRACE)}-call trace (stream_query, trace_ids), read as one string`,
-      path: '/calls/stream_query',
-      body: { project_id: PROJECT_ID, filter: { trace_ids: [bigTraceId] } },
-      runs: RUNS,
-    },
-    {
-      name: `same, until its last byte (lines counted as they arrive)`,
-      path: '/calls/stream_query',
-      body: { project_id: PROJECT_ID, filter: { trace_ids: [bigTraceId] } },
-      runs: RUNS,
-      read: 'last-byte',
-    },
+    mix.latestRoots,
+    { ...mix.trace, name: `${mix.trace.name}, read as one string` },
+    { ...mix.trace, name: 'same, until its last byte (lines counted as they arrive)', read: 'last-byte' },
     {
       // What the UI's trace view asks for: the tree, sorted; inputs and outputs come per selected call.
       name: `same trace, tree columns sorted by start (the UI's trace view)`,
@@ -160,57 +137,9 @@ async function main(): Promise<void> {
       },
       runs: RUNS,
     },
-    {
-      name: 'op_name + 3-day range + status error ($expr), stream',
-      path: '/calls/stream_query',
-      body: {
-        project_id: PROJECT_ID,
-        query: {
-          $expr: {
-            $and: [
-              { $eq: [{ $getField: 'op_name' }, { $literal: 'llm_call' }] },
-              { $gte: [{ $getField: 'started_at' }, { $literal: iso(FROM_US + 10 * day) }] },
-              { $lt: [{ $getField: 'started_at' }, { $literal: iso(FROM_US + 13 * day) }] },
-              { $eq: [{ $getField: 'status' }, { $literal: 'error' }] },
-            ],
-          },
-        },
-        sort_by: latestDesc,
-      },
-      runs: RUNS,
-    },
-    {
-      name: `$contains "${MARKER_WORD}" in inputs.text, latest 50`,
-      path: '/calls/query',
-      body: {
-        project_id: PROJECT_ID,
-        query: {
-          $expr: { $contains: { input: { $getField: 'inputs.text' }, substr: { $literal: MARKER_WORD } } },
-        },
-        sort_by: latestDesc,
-        limit: 50,
-      },
-      runs: RUNS,
-    },
-    {
-      name: '$contains, no match (full scan), case-insensitive',
-      path: '/calls/query',
-      body: {
-        project_id: PROJECT_ID,
-        query: {
-          $expr: {
-            $contains: {
-              input: { $getField: 'inputs.text' },
-              substr: { $literal: 'no-such-word-xyz' },
-              case_insensitive: true,
-            },
-          },
-        },
-        sort_by: latestDesc,
-        limit: 50,
-      },
-      runs: Math.max(3, Math.round(RUNS / 4)),
-    },
+    mix.opRangeError,
+    mix.contains,
+    mix.containsNone,
   ];
 
   const ms: number[][] = queries.map(() => []);

@@ -23,9 +23,10 @@ import { ClickHouseStore } from '../src/store/clickhouse/clickhouse-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { CallPart, TraceStore } from '../src/store/trace-store.js';
 import { numberArg } from './lib/cli-args.js';
+import { queryMix, type Query } from './lib/query-mix.js';
 import { forceGc } from './lib/gc.js';
 import { fmt, int, median, percentile, printHeader, printTable } from './lib/stats.js';
-import { BIG_TRACE_OP, completePart, generateCalls, MARKER_WORD } from './lib/synthetic-calls.js';
+import { BIG_TRACE_OP, completePart, generateCalls } from './lib/synthetic-calls.js';
 
 const CALLS = numberArg('calls', 1_000_000);
 const RUNS = numberArg('runs', 10);
@@ -101,75 +102,15 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-interface Query {
-  name: string;
-  path: '/calls/query' | '/calls/stream_query';
-  body: Record<string, unknown>;
-  runs: number;
-}
-
 function queries(bigTraceId: string): Query[] {
-  const day = 24 * 3600 * 1_000_000;
-  const iso = (us: number) => new Date(us / 1000).toISOString();
-  const latestDesc = [{ field: 'started_at', direction: 'desc' }];
-  const contains = (substr: string, case_insensitive = false) => ({
-    $contains: { input: { $getField: 'inputs.text' }, substr: { $literal: substr }, case_insensitive },
+  const mix = queryMix({
+    projectId: PROJECT_ID,
+    bigTraceId,
+    bigTrace: BIG_TRACE,
+    fromUs: FROM_US,
+    runs: RUNS,
   });
-  return [
-    {
-      name: 'latest 50 roots',
-      path: '/calls/query',
-      body: { project_id: PROJECT_ID, filter: { trace_roots_only: true }, sort_by: latestDesc, limit: 50 },
-      runs: RUNS,
-    },
-    {
-      name: `whole ${int(BIG_TRACE)}-call trace (stream)`,
-      path: '/calls/stream_query',
-      body: { project_id: PROJECT_ID, filter: { trace_ids: [bigTraceId] } },
-      runs: RUNS,
-    },
-    {
-      name: 'op + 3-day range + error (stream)',
-      path: '/calls/stream_query',
-      body: {
-        project_id: PROJECT_ID,
-        query: {
-          $expr: {
-            $and: [
-              { $eq: [{ $getField: 'op_name' }, { $literal: 'llm_call' }] },
-              { $gte: [{ $getField: 'started_at' }, { $literal: iso(FROM_US + 10 * day) }] },
-              { $lt: [{ $getField: 'started_at' }, { $literal: iso(FROM_US + 13 * day) }] },
-              { $eq: [{ $getField: 'status' }, { $literal: 'error' }] },
-            ],
-          },
-        },
-        sort_by: latestDesc,
-      },
-      runs: RUNS,
-    },
-    {
-      name: `$contains "${MARKER_WORD}", latest 50`,
-      path: '/calls/query',
-      body: {
-        project_id: PROJECT_ID,
-        query: { $expr: contains(MARKER_WORD) },
-        sort_by: latestDesc,
-        limit: 50,
-      },
-      runs: RUNS,
-    },
-    {
-      name: '$contains no match, case-insensitive',
-      path: '/calls/query',
-      body: {
-        project_id: PROJECT_ID,
-        query: { $expr: contains('no-such-word-xyz', true) },
-        sort_by: latestDesc,
-        limit: 50,
-      },
-      runs: Math.max(3, Math.round(RUNS / 3)),
-    },
-  ];
+  return [mix.latestRoots, mix.trace, mix.opRangeError, mix.contains, mix.containsNone];
 }
 
 /** Median and p95 latency (ms) and rows of each query against the server at `url`. */

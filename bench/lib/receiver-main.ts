@@ -1,3 +1,4 @@
+import type { ReceiverStats } from './receiver.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -10,19 +11,8 @@ import { onStopRequest } from './child-process.js';
  * control traffic never shares a connection with (or inflates the byte counts of) the SDK's requests.
  */
 
-interface Counters {
-  requests: number;
-  completeRequests: number;
-  startRequests: number;
-  endRequests: number;
-  otherRequests: number;
-  items: number;
-  /** Request body bytes as received (compressed when gzip). */
-  bodyBytes: number;
-  /** Request body bytes after decompression (the raw JSON). */
-  rawBytes: number;
-  gzipRequests: number;
-}
+/** What the receiver counts (the control port adds `socketBytes`, see ReceiverStats). */
+type Counters = Omit<ReceiverStats, 'socketBytes'>;
 
 const zero = (): Counters => ({
   requests: 0,

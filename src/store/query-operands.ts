@@ -50,3 +50,36 @@ export function selectedFields(
   });
   return CALL_RECORD_FIELDS.filter((f) => wanted.has(f));
 }
+
+/** One validated `sort_by` key: the field, its SQL direction and where it stands (for errors). */
+export interface SortKey {
+  field: string;
+  direction: 'ASC' | 'DESC';
+  at: string;
+}
+
+/**
+ * Validates `sort_by` (or takes `fallback` when it is missing or empty) into keys, and says whether the
+ * `id` tie-breaker must be appended (it is, in the direction of the last key, unless `id` is a key).
+ */
+export function sortKeysOf(
+  sortBy: unknown,
+  fallback: readonly { field: string; direction: string }[],
+  where: string,
+): { keys: SortKey[]; tieBreak: 'ASC' | 'DESC' | undefined } {
+  if (sortBy !== undefined && !Array.isArray(sortBy)) throw new ValidationError(where, 'expected an array');
+  const given = sortBy && sortBy.length > 0 ? (sortBy as unknown[]) : fallback;
+  const keys = given.map((key, i): SortKey => {
+    const at = `${where}[${i}]`;
+    const k = key as { field?: unknown; direction?: unknown } | null;
+    if (typeof k !== 'object' || k === null || typeof k.field !== 'string' || k.field === '') {
+      throw new ValidationError(`${at}.field`, 'expected a field name');
+    }
+    if (k.direction !== 'asc' && k.direction !== 'desc') {
+      throw new ValidationError(`${at}.direction`, `expected asc or desc, got ${describeValue(k.direction)}`);
+    }
+    return { field: k.field, direction: k.direction === 'asc' ? 'ASC' : 'DESC', at };
+  });
+  const last = keys[keys.length - 1]?.direction ?? 'ASC';
+  return { keys, tieBreak: keys.some((k) => k.field === 'id') ? undefined : last };
+}

@@ -1,4 +1,4 @@
-import { expectArray, toMicros } from '../query-operands.js';
+import { expectArray, sortKeysOf, toMicros } from '../query-operands.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import type { SortBy } from '../trace-store.js';
 import { sqlNumber } from './sql-literal.js';
@@ -214,27 +214,8 @@ export function compileSort(
   where = 'sort_by',
   idSql = 'id',
 ): string {
-  if (sortBy !== undefined && !Array.isArray(sortBy)) throw new ValidationError(where, 'expected an array');
-  const keys = sortBy && sortBy.length > 0 ? sortBy : fallback;
-  const parts: string[] = [];
-  let lastDirection: 'ASC' | 'DESC' = 'ASC';
-  let hasId = false;
-  keys.forEach((key, i) => {
-    const at = `${where}[${i}]`;
-    if (typeof key !== 'object' || key === null || typeof key.field !== 'string' || key.field === '') {
-      throw new ValidationError(`${at}.field`, 'expected a field name');
-    }
-    if (key.direction !== 'asc' && key.direction !== 'desc') {
-      throw new ValidationError(
-        `${at}.direction`,
-        `expected asc or desc, got ${describeValue(key.direction)}`,
-      );
-    }
-    const field = resolve(key.field, `${at}.field`);
-    lastDirection = key.direction === 'asc' ? 'ASC' : 'DESC';
-    if (key.field === 'id') hasId = true;
-    parts.push(...sortKeys(field.value, lastDirection));
-  });
-  if (!hasId) parts.push(`${idSql} ${lastDirection}`);
+  const { keys, tieBreak } = sortKeysOf(sortBy, fallback, where);
+  const parts = keys.flatMap((key) => sortKeys(resolve(key.field, `${key.at}.field`).value, key.direction));
+  if (tieBreak) parts.push(`${idSql} ${tieBreak}`);
   return parts.join(', ');
 }

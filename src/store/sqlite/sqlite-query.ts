@@ -1,4 +1,4 @@
-import { expectArray, toMicros } from '../query-operands.js';
+import { expectArray, sortKeysOf, toMicros } from '../query-operands.js';
 import type { SortBy } from '../trace-store.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import type { SqlFragment } from './sql-fragment.js';
@@ -217,27 +217,11 @@ export function compileSort(
   fallback: SortBy[],
   where = 'sort_by',
 ): SqlFragment {
-  if (sortBy !== undefined && !Array.isArray(sortBy)) throw new ValidationError(where, 'expected an array');
-  const keys = sortBy && sortBy.length > 0 ? sortBy : fallback;
-  const parts: SqlFragment[] = [];
-  let lastDirection = 'ASC';
-  let hasId = false;
-  keys.forEach((key, i) => {
-    const at = `${where}[${i}]`;
-    if (typeof key !== 'object' || key === null || typeof key.field !== 'string' || key.field === '') {
-      throw new ValidationError(`${at}.field`, 'expected a field name');
-    }
-    if (key.direction !== 'asc' && key.direction !== 'desc') {
-      throw new ValidationError(
-        `${at}.direction`,
-        `expected asc or desc, got ${describeValue(key.direction)}`,
-      );
-    }
-    const field = resolve(key.field, `${at}.field`);
-    lastDirection = key.direction === 'asc' ? 'ASC' : 'DESC';
-    if (key.field === 'id') hasId = true;
-    parts.push({ sql: `${field.sql} ${lastDirection}`, params: field.params });
+  const { keys, tieBreak } = sortKeysOf(sortBy, fallback, where);
+  const parts: SqlFragment[] = keys.map((key) => {
+    const field = resolve(key.field, `${key.at}.field`);
+    return { sql: `${field.sql} ${key.direction}`, params: field.params };
   });
-  if (!hasId) parts.push({ sql: `id ${lastDirection}`, params: [] });
+  if (tieBreak) parts.push({ sql: `id ${tieBreak}`, params: [] });
   return { sql: parts.map((p) => p.sql).join(', '), params: parts.flatMap((p) => p.params) };
 }
