@@ -1,7 +1,7 @@
 // Runs every compiled test file (dist/src/**/*.test.js, dist/test/**/*.test.js) with Node's test runner.
 // Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains a substring)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,10 +31,21 @@ if (files.length === 0) {
 }
 // Records a test leaves unsent spill into a temp spool, never into the working tree.
 const spoolDir = mkdtempSync(join(tmpdir(), 'weft-test-spool-'));
+// The browser tests' Chromium, resolved once here so parallel test files never unpack it together:
+// WEFT_CHROMIUM, else a system Chromium, else the binary shipped in the @sparticuz/chromium devDependency.
+let chromium = process.env.WEFT_CHROMIUM;
+if (!chromium && !existsSync('/usr/bin/chromium') && files.some((f) => f.includes('ui-'))) {
+  const { default: packaged } = await import('@sparticuz/chromium');
+  chromium = await packaged.executablePath();
+  console.log(`# browser tests use the Chromium shipped in @sparticuz/chromium (${chromium})`);
+}
 const child = spawn(
   process.execPath,
   ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
-  { stdio: 'inherit', env: { ...process.env, WEFT_SPOOL_DIR: spoolDir } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, WEFT_SPOOL_DIR: spoolDir, ...(chromium ? { WEFT_CHROMIUM: chromium } : {}) },
+  },
 );
 child.on('exit', (code, signal) => {
   rmSync(spoolDir, { recursive: true, force: true });

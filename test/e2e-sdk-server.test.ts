@@ -2,24 +2,18 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { init, op, withAttributes, type CallRecord, type WeftClient } from '../src/index.js';
+import { CLICKHOUSE_SKIP, CLICKHOUSE_URL } from '../src/store/clickhouse/test-databases.test-helper.js';
 import { WeftServer, type WeftServerStore } from './helpers/weft-server.js';
 
 const quiet = { warn: () => {} };
 
 /** Every store the suite runs against: SQLite always, ClickHouse when WEFT_CLICKHOUSE_URL is set. */
-const CLICKHOUSE_URL = process.env.WEFT_CLICKHOUSE_URL || undefined;
 const STORES: WeftServerStore[] = [
   { kind: 'sqlite' },
   ...(CLICKHOUSE_URL ? [{ kind: 'clickhouse' as const, clickhouseUrl: CLICKHOUSE_URL }] : []),
 ];
 if (!CLICKHOUSE_URL) {
-  test(
-    'e2e against weft serve --store clickhouse',
-    {
-      skip: 'skipped: WEFT_CLICKHOUSE_URL is not set (start ClickHouse with scripts/ci-clickhouse.sh and export it)',
-    },
-    () => assert.fail('not run'),
-  );
+  test('e2e against weft serve --store clickhouse', { skip: CLICKHOUSE_SKIP }, () => assert.fail('not run'));
 }
 for (const store of STORES) describe(`weft serve --store ${store.kind}`, () => e2e(store));
 

@@ -3,18 +3,18 @@ import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CLICKHOUSE_SKIP, CLICKHOUSE_URL } from '../src/store/clickhouse/test-databases.test-helper.js';
 import { WeftServer, type WeftServerStore } from './helpers/weft-server.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const CLICKHOUSE_URL = process.env.WEFT_CLICKHOUSE_URL;
 
 const stores: { name: string; store: WeftServerStore; skip: string | false }[] = [
   { name: 'sqlite', store: { kind: 'sqlite' }, skip: false },
   {
     name: 'clickhouse',
     store: { kind: 'clickhouse', clickhouseUrl: CLICKHOUSE_URL ?? '' },
-    skip: CLICKHOUSE_URL ? false : 'WEFT_CLICKHOUSE_URL is not set: no ClickHouse to create keys in',
+    skip: CLICKHOUSE_SKIP,
   },
 ];
 

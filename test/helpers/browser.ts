@@ -4,12 +4,29 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /**
- * Headless Chromium for the UI tests: Debian's `/usr/bin/chromium` driven by playwright-core (no browser
- * download). Screenshots go to `test-artifacts/ui/` at the repository root.
+ * Headless Chromium for the UI tests, driven by playwright-core (which never downloads a browser).
+ * Screenshots go to `test-artifacts/ui/` at the repository root.
  */
 
-/** Debian's Chromium, or `WEFT_CHROMIUM`. */
-export const CHROMIUM_PATH = process.env.WEFT_CHROMIUM ?? '/usr/bin/chromium';
+/** A system Chromium used when present (Debian's package). */
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The browser binary: `WEFT_CHROMIUM` when set, else a system Chromium, else the one shipped inside the
+ * `@sparticuz/chromium` devDependency (unpacked to the temp dir on first use, ~2 s), so a machine with
+ * Node alone runs the browser tests. `scripts/run-tests.mjs` resolves it once and passes `WEFT_CHROMIUM`
+ * to every test process, so parallel test files never unpack it at the same time.
+ */
+export async function chromiumPath(): Promise<string> {
+  const fromEnv = process.env.WEFT_CHROMIUM;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!existsSync(fromEnv)) throw new Error(`WEFT_CHROMIUM=${fromEnv}: no such file`);
+    return fromEnv;
+  }
+  if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return packaged.executablePath();
+}
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -19,6 +36,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-sync',
+  '--no-zygote',
 ];
 
 /** Repository root, from the compiled file (`dist/test/helpers/browser.js` or another build folder). */
@@ -29,14 +47,9 @@ export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'ui');
 export const BUILT_UI = fileURLToPath(new URL('../../ui/index.html', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set WEFT_CHROMIUM`,
-    );
-  }
   if (!existsSync(BUILT_UI))
     throw new Error(`the web UI is not built (${BUILT_UI} missing): run npm run build`);
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
 }
 
 /** A page of a fresh context; records page errors, console errors and requests that leave `origin`. */

@@ -12,7 +12,7 @@ export const CLICKHOUSE_URL = process.env.WEFT_CLICKHOUSE_URL || undefined;
 
 export const CLICKHOUSE_SKIP: string | false = CLICKHOUSE_URL
   ? false
-  : 'skipped: WEFT_CLICKHOUSE_URL is not set (start ClickHouse with scripts/ci-clickhouse.sh and export it)';
+  : 'skipped: no ClickHouse. To run it: export WEFT_CLICKHOUSE_URL="$(bash scripts/ci-clickhouse.sh)" && npm test (the script installs and starts clickhouse-server; CI does this)';
 
 /** Fast flushes keep the contract suite quick; the batching tests set their own. */
 export const TEST_INGEST = { maxDelayMs: 5 };
