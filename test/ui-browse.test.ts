@@ -127,6 +127,11 @@ describe('the web UI in a real browser', () => {
     await page.getByTestId('next-page').click();
     await page.waitForURL(/cursor=/);
     await page.getByTestId('pager-range').filter({ hasText: '26–50 of 50' }).waitFor();
+    // The range can change before the second page's rows replace the first's: wait for the rows.
+    await rows(page)
+      .first()
+      .and(page.locator(`[data-call-id]:not([data-call-id="${firstOfPage1}"])`))
+      .waitFor();
     await expectRows(page, 25);
     const firstOfPage2 = await rows(page).first().getAttribute('data-call-id');
     assert.notEqual(firstOfPage2, firstOfPage1);
