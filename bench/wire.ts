@@ -11,11 +11,12 @@
  * "socket" bytes are everything the receiver read from the SDK's connections: request lines, headers
  * and bodies. Expected: one request per `maxBatchSize` (1 000) complete calls.
  */
+import { mulberry32 } from '../src/shared/mulberry32.js';
 import { op, PIPELINE_DEFAULTS } from '../src/index.js';
 import { numberArg } from './lib/cli-args.js';
 import { Receiver } from './lib/receiver.js';
 import { initBenchClient } from './lib/weft-client.js';
-import { makeRng, sentence } from './lib/synthetic-text.js';
+import { sentence } from './lib/synthetic-text.js';
 import { fmt, int, printHeader, printTable } from './lib/stats.js';
 
 const CALLS = numberArg('calls', 10_000);
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   printHeader('wire', [`calls per workload: ${CALLS}, maxBatchSize: ${PIPELINE_DEFAULTS.maxBatchSize}`]);
   const receiver = await Receiver.start();
   const { client, close } = await initBenchClient('bench/wire', receiver.url);
-  const rng = makeRng(42);
+  const rng = mulberry32(42);
 
   const add = op(function add(a: number, b: number): number {
     return a + b;

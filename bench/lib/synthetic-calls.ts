@@ -1,7 +1,8 @@
 import type { CompleteCall, EndedCall, StartedCall } from '../../src/shared/call-types.js';
+import { mulberry32 } from '../../src/shared/mulberry32.js';
 import { microsToIso } from '../../src/shared/time.js';
 import type { CallPart } from '../../src/store/trace-store.js';
-import { makeRng, pick, sentence } from './synthetic-text.js';
+import { pick, sentence } from './synthetic-text.js';
 
 /**
  * Synthetic call records for the server benchmarks, shaped like what the SDK sends: a realistic mix of
@@ -39,7 +40,7 @@ const MODEL = 'gpt-4o-mini';
 
 /** Yields calls in start order (a trace's calls together), `traces * 10 + bigTraceCalls` in all. */
 export function* generateCalls(o: GenerateOptions): Generator<GeneratedCall> {
-  const rng = makeRng(o.seed ?? 1);
+  const rng = mulberry32(o.seed ?? 1);
   const errorRate = o.errorRate ?? 0.02;
   const markerRate = o.markerRate ?? 0.001;
   const slot = (o.toUs - o.fromUs) / Math.max(1, o.traces);

@@ -1,17 +1,5 @@
 /** Deterministic pseudo-random text for bench payloads (seeded, so runs are comparable). */
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const WORDS: readonly string[] = (
   'the a of to and in is it you that he was for on are with as his they be at one have this from or had by ' +
   'word but what some we can out other were all there when up use your how said an each she which do their ' +

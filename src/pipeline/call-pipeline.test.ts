@@ -361,7 +361,8 @@ describe('sending', () => {
     const n = r.completes.length;
     f(1);
     await r.waitFor(() => r.completes.length === n + 1, 5000, 'timer send');
-    assert.ok(client.isIdle() || client.stats().inFlightItems >= 0);
+    assert.equal(client.stats().requests, 1, 'one request, sent by the timer alone');
+    assert.equal(client.stats().queuedItems, 0);
   });
 
   test('retries 503 with Retry-After, and splits a batch on 413', async () => {
@@ -374,6 +375,7 @@ describe('sending', () => {
     });
     const f = op((x: number) => x);
     const n = r.completes.length;
+    const requestsBefore = r.requests.length;
     r.script = [{ status: 503, headers: { 'retry-after': '0' } }, { status: 413 }];
     for (let i = 0; i < 10; i++) f(i);
     const report = await client.flush();
@@ -381,6 +383,12 @@ describe('sending', () => {
     assert.equal(report.failed, 0);
     assert.equal(r.completes.length, n + 10);
     assert.ok(client.stats().retries >= 1);
+    // The 413 halved the batch: the 10 calls arrived as two accepted requests of 5.
+    const sizes = r.requests
+      .slice(requestsBefore)
+      .filter((q) => q.path.endsWith('/calls/complete'))
+      .map((q) => (q.body as { batch: unknown[] }).batch.length);
+    assert.deepEqual(sizes, [5, 5]);
   });
 
   test('a 400 is not retried, is counted as failed, and flush() still resolves', async () => {

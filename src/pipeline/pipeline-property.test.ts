@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Receiver } from '../../test/helpers/receiver.js';
 import { init } from '../sdk/init.js';
 import { op } from '../sdk/op.js';
+import { mulberry32 } from '../shared/mulberry32.js';
 
 /**
  * Property: random trees of sync, async and generator ops, with random throws, concurrency and eager
@@ -18,17 +19,6 @@ interface Node {
   concurrent: boolean;
   children: Node[];
   parent: Node | undefined;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function makeTree(rand: () => number, nodes: Map<string, Node>, prefix: string): Node {

@@ -8,18 +8,6 @@ import type { SerializeLimits } from './serialize.js';
 
 export type Random = () => number;
 
-/** The mulberry32 PRNG: a tiny, fast, seeded source of numbers in [0, 1). */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Small limits (within what `validateSerializeLimits` accepts) so the fuzz also hits every marker. */
 export function randomLimits(random: Random): SerializeLimits {
   const int = (max: number) => 1 + Math.floor(random() * max);

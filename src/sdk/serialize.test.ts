@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { InvalidOptionError } from '../shared/errors.js';
-import { hostileValue, mulberry32, randomLimits } from './serialize-hostile.test-suite.js';
+import { mulberry32 } from '../shared/mulberry32.js';
+import { hostileValue, randomLimits } from './serialize-hostile.test-suite.js';
 import { MAX_SERIALIZE_DEPTH, SERIALIZE_DEFAULTS, toJsonSafe, validateSerializeLimits } from './serialize.js';
 import type { SerializeLimits } from './serialize.js';
 

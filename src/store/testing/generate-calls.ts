@@ -1,5 +1,6 @@
 import { microsToIso } from '../../shared/time.js';
 import type { CallPart } from '../trace-store.js';
+import { mulberry32 } from '../../shared/mulberry32.js';
 
 /**
  * Deterministic synthetic calls for benchmarks and load tests: traces of a root and its children
@@ -115,16 +116,4 @@ export function callId(n: number, prefix = ''): string {
 export function traceIdOf(n: number, prefix = ''): string {
   const hex = n.toString(16).padStart(12, '0');
   return `${prefix}${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-9000-${hex.padStart(12, '0')}`;
-}
-
-/** A small, fast, seedable PRNG (Mulberry32): floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
