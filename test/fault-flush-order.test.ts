@@ -1,11 +1,11 @@
-// Found by the fault suite (fails today; see the report of issue 4): flush() must not resolve before
+// Found by the fault suite (issue 4; fixed): flush() must not resolve before
 // every record queued before it was settled, also when an outage spools records out of sequence
 // order. Two batches in flight, A (seq 1-10) and B (11-20), fail past the retry deadline one after
 // the other; between the two, the outage spills the queue (21-30, queued after the flush). The spool
-// then holds A, the queue, B. Once A is sent, Spool.oldestSeq() answers 21 (the seq of the oldest
-// *line*, SeqRuns.first()) although B's 11-20 still wait: BatchWorker.lowestUnsettled() takes it for
-// the lowest unsettled seq, and the flush (up to 20) resolves with timedOut false while B is unsent.
-// Fix: the minimum over the remaining runs (a SeqRuns.min()) in Spool.oldestSeq().
+// then holds A, the queue, B. Once A was sent, Spool.oldestSeq() answered 21 (the seq of the oldest
+// *line*, SeqRuns.first()) although B's 11-20 still wait: BatchWorker.lowestUnsettled() took it for
+// the lowest unsettled seq, and the flush (up to 20) resolved with timedOut false while B was unsent.
+// The fix: the minimum over the remaining runs (a SeqRuns.min()) in Spool.oldestSeq().
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { init, op } from '../src/index.js';
