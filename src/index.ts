@@ -7,7 +7,7 @@ export { getCurrentCall, withAttributes, withThread } from './sdk/call-context.j
 export type { CallHandle } from './sdk/running-call.js';
 export type { Feedback, FeedbackCreated, GetCallsOptions } from './sdk/trace-reader.js';
 export type * from './shared/query-types.js';
-export type { FlushReport } from './pipeline/batch-worker.js';
+export type { FlushReport } from './pipeline/flush-report.js';
 export type { FinishOptions, PipelineStats } from './pipeline/call-pipeline.js';
 export { PIPELINE_DEFAULTS, type PipelineOptions } from './pipeline/pipeline-defaults.js';
 export type { WeftLogger } from './pipeline/rate-limited-logger.js';

@@ -22,11 +22,10 @@ export interface Endpoints {
 /** How a group of items is sent: one kind, or a run of starts and ends together. */
 type GroupKind = ItemKind | 'halves';
 
+/** Counters the sender alone mutates. */
 export interface SendCounters {
   /** Items the server accepted. */
   sent: number;
-  /** Items given up on (server unreachable past the deadline, and no spool to keep them). */
-  failed: number;
   /** Items the server rejected for good (4xx), written to the dead-letter file. */
   rejected: number;
   /** Items cut down after a 413 on their own. */
@@ -44,10 +43,11 @@ const TRUNCATE_TO_BYTES = 1024 * 1024;
  * spool or count.
  */
 export class BatchSender {
+  readonly counters: SendCounters = { sent: 0, rejected: 0, truncated: 0 };
+
   constructor(
     private readonly transport: HttpTransport,
     private readonly endpoints: Endpoints,
-    private readonly counters: SendCounters,
     private readonly log: RateLimitedLogger,
     private readonly deadLetter: DeadLetter | undefined,
   ) {}

@@ -1,9 +1,9 @@
-import type { BatchSender, SendCounters, WireItem } from './batch-sender.js';
+import type { BatchSender, WireItem } from './batch-sender.js';
+import type { FlushReport } from './flush-report.js';
+import { FlushTracker, type UnsettledSource } from './flush-tracker.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
-import { backoffDelay } from './retry-policy.js';
-import { SettleWaiters } from './settle-waiters.js';
 import type { ItemKind, QueueItem, SendQueue } from './send-queue.js';
-import type { Spool } from './spool/spool.js';
+import type { SpoolDrainer } from './spool-drainer.js';
 
 export interface WorkerOptions {
   maxBatchSize: number;
@@ -11,61 +11,31 @@ export interface WorkerOptions {
   batchIntervalMs: number;
   maxConcurrentRequests: number;
   retryDeadlineMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  /** `spool`: every record goes through the disk spool; `memory`: only under pressure or outage. */
-  durability: 'memory' | 'spool';
-}
-
-/** What flush() and finish() resolve with. Counts are of items settled while the caller waited. */
-export interface FlushReport {
-  /** Items (complete calls, starts, ends) the server accepted. */
-  sent: number;
-  /** Items given up on, or rejected by the server (see the dead-letter file). */
-  failed: number;
-  /** Calls still running whose start waits for its end (untouched by flush). */
-  pendingCalls: number;
-  /** Items waiting in the disk spool (e.g. while the server is unreachable). */
-  spooled: number;
-  /** True if the timeout passed before everything queued before the call was settled. */
-  timedOut: boolean;
-}
-
-export interface WorkerCounters extends SendCounters {
-  /** Items written to the disk spool because of memory pressure or an outage. */
-  spilled: number;
-  /** Items lost: the queue and the spool were both full (or the spool is off). */
-  dropped: number;
 }
 
 /**
- * The one background worker. Memory batches leave the send queue when full, when their oldest item
- * has waited `batchIntervalMs`, or at once for a flush; spooled items are sent one batch at a time,
- * in order. When the server stays unreachable past the retry deadline the worker enters an outage:
- * queued and new items go to the disk spool, and one probe at a time (with backoff) tries the spool's
- * oldest batch until the server answers. Its timers never keep the process alive. flush() waits on a
- * sequence watermark: every item queued before it, wherever it is now, must be settled.
+ * The batching loop, the one background worker. A memory batch leaves the send queue when full, when
+ * its oldest item has waited `batchIntervalMs`, or at once for a flush (the tracker's watermark);
+ * the spool drainer sends spooled batches and takes over during an outage. Its timers never keep the
+ * process alive.
  */
-export class BatchWorker {
+export class BatchWorker implements UnsettledSource {
+  /** Items given up on: the server stayed unreachable past the deadline and there is no spool. */
+  readonly counters = { failed: 0 };
   private readonly inFlight = new Set<QueueItem[]>();
-  private spoolBusy = false;
-  private outage = false;
-  private probeAttempt = 0;
-  private readonly waiters = new SettleWaiters();
-  private drainUpTo = 0;
+  private readonly tracker: FlushTracker;
   private timer: NodeJS.Timeout | undefined;
-  private probeTimer: NodeJS.Timeout | undefined;
   private pumpScheduled: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly queue: SendQueue,
     private readonly sender: BatchSender,
-    /** Shared with the sender, which counts sent, failed, rejected and truncated items. */
-    readonly counters: WorkerCounters,
+    private readonly drainer: SpoolDrainer,
     private readonly options: WorkerOptions,
     private readonly log: RateLimitedLogger,
-    private readonly spool: Spool | undefined,
-  ) {}
+  ) {
+    this.tracker = new FlushTracker([this, drainer]);
+  }
 
   get inFlightCount(): number {
     let n = 0;
@@ -73,21 +43,22 @@ export class BatchWorker {
     return n;
   }
 
-  get spooled(): number {
-    return this.spool?.ownPending ?? 0;
+  isIdle(): boolean {
+    return this.queue.length === 0 && this.inFlight.size === 0 && this.drainer.isIdle();
   }
 
-  isIdle(): boolean {
-    return this.queue.length === 0 && this.inFlight.size === 0 && !this.spoolBusy && !this.spool?.hasUnread();
+  lowestUnsettled(): number {
+    let lowest = this.queue.peek()?.seq ?? Infinity;
+    for (const b of this.inFlight) lowest = Math.min(lowest, b[0]!.seq);
+    return lowest;
   }
 
   /** Queues a record: in memory, or in the spool (durability `spool`, an outage, or a full queue). */
   enqueue(kind: ItemKind, json: string, nowMs?: number): void {
-    const toSpool = this.spool && (this.options.durability === 'spool' || this.outage);
-    if (toSpool || !this.queue.push(kind, json, nowMs)) {
-      this.spill({ kind, seq: this.queue.takeSeq(), json });
+    if (this.drainer.takesNewItems() || !this.queue.push(kind, json, nowMs)) {
+      this.drainer.spill({ kind, seq: this.queue.takeSeq(), json });
     }
-    if (this.fullBatchReady() || this.fullSpoolBatchReady()) this.pumpSoon();
+    if (this.fullBatchReady() || this.drainer.fullBatchReady()) this.pumpSoon();
     else this.armTimer();
   }
 
@@ -96,83 +67,59 @@ export class BatchWorker {
     this.pump();
   }
 
-  async flush(timeoutMs: number, pendingCalls: () => number): Promise<FlushReport> {
-    const c0 = { ...this.counters };
+  /** Sends everything queued now; resolves once all of it is settled, or at the timeout. */
+  async flush(timeoutMs: number): Promise<Omit<FlushReport, 'pendingCalls'>> {
+    const before = this.undelivered();
+    const sentBefore = this.sender.counters.sent;
     const upTo = this.queue.lastSeq;
     let timedOut = false;
-    if (this.lowestUnsettled() <= upTo) {
-      if (upTo > this.drainUpTo) this.drainUpTo = upTo;
+    if (this.tracker.hasUnsettled(upTo)) {
+      this.tracker.cover(upTo);
       this.pump();
-      timedOut = await this.waiters.wait(upTo, timeoutMs);
+      timedOut = await this.tracker.wait(upTo, timeoutMs);
     }
-    const c = this.counters;
-    return {
-      sent: c.sent - c0.sent,
-      failed: c.failed - c0.failed + c.rejected - c0.rejected + c.dropped - c0.dropped,
-      pendingCalls: pendingCalls(),
-      spooled: this.spooled,
-      timedOut,
-    };
+    const sent = this.sender.counters.sent - sentBefore;
+    const failed = this.undelivered() - before;
+    return { sent, failed, spooled: this.drainer.pending, timedOut };
   }
 
   /** Stops the timers. A later enqueue starts the worker again. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.probeTimer) clearTimeout(this.probeTimer);
-    this.timer = this.probeTimer = undefined;
+    this.timer = undefined;
+    this.drainer.stop();
   }
 
   /** process.exit(): writes what is in memory (queued, in flight, and `extra`) to the spool, synchronously. */
   spillSync(extra: WireItem[]): number {
-    if (!this.spool) return 0;
-    let n = 0;
+    if (!this.drainer.hasSpool) return 0;
     const all: WireItem[] = [...extra];
     for (const batch of this.inFlight) all.push(...batch);
     for (let item = this.queue.shift(); item; item = this.queue.shift()) all.push(item);
-    for (const item of all) if (this.spill(item)) n++;
-    this.spool.syncNow();
+    let n = 0;
+    for (const item of all) if (this.drainer.spill(item)) n++;
+    this.drainer.syncNow();
     return n;
   }
 
-  private spill(item: WireItem): boolean {
-    if (this.spool?.append(item.kind, item.seq, item.json)) {
-      this.counters.spilled++;
-      return true;
-    }
-    this.counters.dropped++;
-    this.log.warn(
-      'dropped',
-      `send queue and spool full (or spool off): dropped a call record; ${this.counters.dropped} dropped so far`,
-    );
-    return false;
+  /** Items that will not reach the server, whichever part gave up on them. */
+  private undelivered(): number {
+    return this.counters.failed + this.sender.counters.rejected + this.drainer.counters.dropped;
   }
 
   private fullBatchReady(): boolean {
     return this.queue.length >= this.options.maxBatchSize || this.queue.bytes >= this.options.maxBatchBytes;
   }
 
-  /** In durability `spool` mode records wait in the spool: a full batch there leaves at once too. */
-  private fullSpoolBatchReady(): boolean {
-    return this.options.durability === 'spool' && (this.spool?.ownPending ?? 0) >= this.options.maxBatchSize;
-  }
-
-  private spoolReady(): boolean {
-    const spool = this.spool;
-    if (!spool || this.spoolBusy || !spool.hasUnread()) return false;
-    if (this.options.durability === 'memory') return true; // spilled or recovered items: send now
-    return spool.oldestSeq() <= this.drainUpTo || spool.ownPending >= this.options.maxBatchSize;
-  }
-
   private armTimer(): void {
-    if (this.timer || this.outage) return;
+    if (this.timer || this.drainer.outage) return;
     const head = this.queue.peek();
-    const spoolWaiting = this.options.durability === 'spool' && (this.spool?.ownPending ?? 0) > 0;
-    if (!head && !spoolWaiting) return;
+    if (!head && !this.drainer.waitsForTimer()) return;
     const waited = head ? Date.now() - head.queuedAt : 0;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
-        if (this.queue.lastSeq > this.drainUpTo) this.drainUpTo = this.queue.lastSeq;
+        this.tracker.cover(this.queue.lastSeq);
         this.pump();
       },
       // Clamped: item times may come from the monotonic clock, so a wall-clock step cannot delay a batch.
@@ -195,36 +142,34 @@ export class BatchWorker {
   }
 
   private pump(): void {
-    if (this.outage) {
-      this.armProbe();
+    if (this.drainer.outage) {
+      void this.drainer.probeLater()?.then((tried) => tried && this.settled());
       return;
     }
-    if (this.spoolReady()) void this.sendSpoolBatch(this.options.retryDeadlineMs);
+    if (this.drainer.ready(this.tracker.watermark)) {
+      void this.drainer.sendNext(this.options.retryDeadlineMs).then((tried) => tried && this.settled());
+    }
     while (this.inFlight.size < this.options.maxConcurrentRequests) {
       const head = this.queue.peek();
-      if (!head || (head.seq > this.drainUpTo && !this.fullBatchReady())) break;
-      const batch = this.takeBatch();
-      this.inFlight.add(batch);
-      void this.sendMemoryBatch(batch);
+      if (!head || (head.seq > this.tracker.watermark && !this.fullBatchReady())) break;
+      void this.sendMemoryBatch(this.takeBatch());
     }
-    if (this.queue.length > 0 || this.spool?.hasUnread()) this.armTimer();
+    if (this.queue.length > 0 || !this.drainer.isIdle()) this.armTimer();
   }
 
   private takeBatch(): QueueItem[] {
     const first = this.queue.shift()!;
     const items = [first];
-    if (first.kind === 'complete') {
-      let bytes = first.json.length;
-      for (let next = this.queue.peek(); next && next.kind === 'complete'; next = this.queue.peek()) {
-        if (
-          items.length >= this.options.maxBatchSize ||
-          bytes + next.json.length > this.options.maxBatchBytes
-        )
-          break;
-        bytes += next.json.length;
-        items.push(this.queue.shift()!);
-      }
+    let bytes = first.json.length;
+    let next = this.queue.peek();
+    while (first.kind === 'complete' && next?.kind === 'complete') {
+      if (items.length >= this.options.maxBatchSize || bytes + next.json.length > this.options.maxBatchBytes)
+        break;
+      bytes += next.json.length;
+      items.push(this.queue.shift()!);
+      next = this.queue.peek();
     }
+    this.inFlight.add(items);
     return items;
   }
 
@@ -236,87 +181,21 @@ export class BatchWorker {
       this.unreachable(batch, err);
     } finally {
       this.inFlight.delete(batch);
-      this.settleWaiters();
-      this.pump();
+      this.settled();
     }
   }
 
-  private async sendSpoolBatch(deadlineMs: number): Promise<void> {
-    const spool = this.spool!;
-    const batch = spool.read(this.options.maxBatchSize, this.options.maxBatchBytes);
-    if (!batch) {
-      if (this.outage) this.endOutage(); // nothing left to probe with
-      return;
-    }
-    this.spoolBusy = true;
-    try {
-      if (await this.sender.sendMixed(batch.items, deadlineMs)) {
-        spool.commit(batch);
-        if (this.outage) this.endOutage();
-      } else {
-        spool.rewind();
-        this.beginOutage();
-      }
-    } catch (err) {
-      spool.rewind();
-      this.log.warn('spool-send', `could not send spooled records: ${String(err)}`);
-      this.beginOutage();
-    } finally {
-      this.spoolBusy = false;
-      this.settleWaiters();
-      this.pump();
-    }
-  }
-
-  /** Items the server could not take in time: spool them and enter an outage, or count them lost. */
+  /** Items the server could not take in time: spooled (an outage begins), or counted lost. */
   private unreachable(items: WireItem[], err?: unknown): void {
-    if (!this.spool) {
-      this.counters.failed += items.length;
-      const why = err ? `: ${String(err)}` : '';
-      this.log.warn('send-failed', `could not send ${items.length} call record(s), server unreachable${why}`);
-      return;
-    }
-    for (const item of items) this.spill(item);
-    this.beginOutage();
+    if (this.drainer.hasSpool) return this.drainer.spillUnreachable(items);
+    this.counters.failed += items.length;
+    const why = err ? `: ${String(err)}` : '';
+    this.log.warn('send-failed', `could not send ${items.length} call record(s), server unreachable${why}`);
   }
 
-  private beginOutage(): void {
-    if (!this.spool) return;
-    if (!this.outage) {
-      this.outage = true;
-      this.log.warn(
-        'outage',
-        `server unreachable: spooling call records to ${this.spool.dir} until it answers`,
-      );
-    }
-    for (let item = this.queue.shift(); item; item = this.queue.shift()) this.spill(item);
-  }
-
-  private endOutage(): void {
-    this.outage = false;
-    this.probeAttempt = 0;
-    if (this.probeTimer) clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
-  }
-
-  private armProbe(): void {
-    if (this.probeTimer || this.spoolBusy) return;
-    const delay = backoffDelay(this.probeAttempt++, this.options.retryBaseMs, this.options.retryMaxMs);
-    this.probeTimer = setTimeout(() => {
-      this.probeTimer = undefined;
-      void this.sendSpoolBatch(0);
-    }, delay);
-    this.probeTimer.unref();
-  }
-
-  private lowestUnsettled(): number {
-    let lowest = this.queue.peek()?.seq ?? Infinity;
-    for (const b of this.inFlight) if (b[0]!.seq < lowest) lowest = b[0]!.seq;
-    if (this.spool) lowest = Math.min(lowest, this.spool.oldestSeq());
-    return lowest;
-  }
-
-  private settleWaiters(): void {
-    this.waiters.settle(() => this.lowestUnsettled());
+  /** Something settled: flushes waiting on it may resolve, and the loop goes on. */
+  private settled(): void {
+    this.tracker.settle();
+    this.pump();
   }
 }

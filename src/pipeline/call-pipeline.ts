@@ -1,7 +1,8 @@
-import { BatchSender, type WireItem } from './batch-sender.js';
-import { BatchWorker, type FlushReport, type WorkerCounters } from './batch-worker.js';
+import { BatchSender, type SendCounters, type WireItem } from './batch-sender.js';
+import { BatchWorker } from './batch-worker.js';
 import type { EndHalf, StartHalf } from './call-halves.js';
 import { HttpTransport, type TransportStats } from './http-transport.js';
+import type { FlushReport } from './flush-report.js';
 import { PairingBuffer, type Outgoing } from './pairing-buffer.js';
 import type { PipelineOptions } from './pipeline-defaults.js';
 import { nowMicros } from '../shared/time.js';
@@ -9,6 +10,7 @@ import { RateLimitedLogger, type WeftLogger } from './rate-limited-logger.js';
 import { SendQueue } from './send-queue.js';
 import { DeadLetter } from './spool/dead-letter.js';
 import { Spool } from './spool/spool.js';
+import { SpoolDrainer, type SpoolCounters } from './spool-drainer.js';
 
 export interface PipelineConfig extends PipelineOptions {
   /** `entity/project` */
@@ -21,7 +23,9 @@ export interface PipelineConfig extends PipelineOptions {
   durability: 'memory' | 'spool';
 }
 
-export interface PipelineStats extends TransportStats, WorkerCounters {
+export interface PipelineStats extends TransportStats, SendCounters, SpoolCounters {
+  /** Items given up on: the server stayed unreachable past the deadline and there is no spool. */
+  failed: number;
   /** Starts sent eagerly because the pairing buffer was full. */
   overflowStarts: number;
   /** Starts sent because their call ran longer than `autoEagerAfterMs`. */
@@ -60,6 +64,8 @@ export class CallPipeline {
   private readonly pairing: PairingBuffer;
   private readonly queue: SendQueue;
   private readonly transport: HttpTransport;
+  private readonly sender: BatchSender;
+  private readonly drainer: SpoolDrainer;
   private readonly worker: BatchWorker;
   private readonly spool: Spool | undefined;
   private readonly log: RateLimitedLogger;
@@ -91,22 +97,10 @@ export class CallPipeline {
       halves: '/call/upsert_batch',
     };
     const deadLetter = this.spool ? new DeadLetter(this.spool.dir) : undefined;
-    const counters: WorkerCounters = {
-      sent: 0,
-      failed: 0,
-      rejected: 0,
-      truncated: 0,
-      spilled: 0,
-      dropped: 0,
-    };
-    this.worker = new BatchWorker(
-      this.queue,
-      new BatchSender(this.transport, endpoints, counters, this.log, deadLetter),
-      counters,
-      config,
-      this.log,
-      this.spool,
-    );
+    const sender = new BatchSender(this.transport, endpoints, this.log, deadLetter);
+    this.sender = sender;
+    this.drainer = new SpoolDrainer(this.spool, this.queue, sender, config, this.log);
+    this.worker = new BatchWorker(this.queue, sender, this.drainer, config, this.log);
   }
 
   /**
@@ -154,8 +148,9 @@ export class CallPipeline {
   }
 
   /** Sends what is queued now; never touches calls still running. */
-  flush(timeoutMs: number = FLUSH_DEFAULTS.timeoutMs): Promise<FlushReport> {
-    return this.worker.flush(timeoutMs, () => this.pairing.pendingCount);
+  async flush(timeoutMs: number = FLUSH_DEFAULTS.timeoutMs): Promise<FlushReport> {
+    const report = await this.worker.flush(timeoutMs);
+    return { ...report, pendingCalls: this.pairing.pendingCount };
   }
 
   /**
@@ -193,12 +188,14 @@ export class CallPipeline {
   stats(): PipelineStats {
     return {
       ...this.transport.stats,
+      ...this.sender.counters,
+      ...this.drainer.counters,
       ...this.worker.counters,
       ...this.counts,
       queuedItems: this.queue.length,
       queuedBytes: this.queue.bytes,
       inFlightItems: this.worker.inFlightCount,
-      spooledItems: this.worker.spooled,
+      spooledItems: this.drainer.pending,
       spoolBytes: this.spool?.bytes ?? 0,
       pendingCalls: this.pairing.pendingCount,
       earlyEnds: this.pairing.earlyEndCount,
@@ -218,7 +215,10 @@ export class CallPipeline {
     }
     for (const out of this.pairing.takeAll()) this.enqueue(out);
     this.clearAutoEager();
-    const report = await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs, () => 0);
+    const report = {
+      ...(await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs)),
+      pendingCalls: 0,
+    };
     this.worker.stop();
     this.spool?.close();
     return report;

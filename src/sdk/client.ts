@@ -1,4 +1,4 @@
-import type { FlushReport } from '../pipeline/batch-worker.js';
+import type { FlushReport } from '../pipeline/flush-report.js';
 import { CallPipeline, type FinishOptions, type PipelineStats } from '../pipeline/call-pipeline.js';
 import { RateLimitedLogger } from '../pipeline/rate-limited-logger.js';
 import { CallRecorder } from './call-recorder.js';
