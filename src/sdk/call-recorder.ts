@@ -24,6 +24,8 @@ export interface OpMeta {
   callDisplayName: string | ((inputs: Record<string, unknown>) => string) | undefined;
   postprocessInputs: ((inputs: Record<string, unknown>) => Record<string, unknown>) | undefined;
   postprocessOutput: ((output: unknown) => unknown) | undefined;
+  /** The caller reports the call's usage itself (client wrappers): the output is not scanned for it. */
+  ownUsage?: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export class CallRecorder {
     call.ended = true;
     if (error) call.errorCount++;
     else call.successCount++;
-    if (!error) this.detectUsage(output, call);
+    if (!error && meta.ownUsage !== true) this.detectUsage(output, call);
     const summaryTail = summaryTailJson(call, this.limits);
     call.parent?.absorbChild(call);
 
