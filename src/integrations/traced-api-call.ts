@@ -1,3 +1,4 @@
+import { markUsageReported } from '../sdk/call-recorder.js';
 import { activeClient } from '../sdk/client-registry.js';
 import { ManualCall } from '../sdk/manual-call.js';
 import { costUsd, normalizeUsage, priceOf } from './model-usage.js';
@@ -214,6 +215,7 @@ function finish(state: CallState, output: unknown): void {
       (o !== null && typeof o === 'object' && typeof o.model === 'string' ? o.model : undefined) ??
       state.requestModel;
     if (usage && model && state.call.handle) {
+      markUsageReported(o!);
       const price = priceOf(model, state.prices);
       state.call.handle.addUsage(model, {
         requests: 1,
