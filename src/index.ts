@@ -14,3 +14,7 @@ export type { WeftLogger } from './pipeline/rate-limited-logger.js';
 export * from './shared/errors.js';
 export type * from './shared/call-types.js';
 export * from './sdk/evaluation/index.js';
+export { wrapOpenAI } from './integrations/openai/wrap-openai.js';
+export { wrapAnthropic } from './integrations/anthropic/wrap-anthropic.js';
+export { MODEL_PRICES } from './integrations/prices.js';
+export type { ModelPrice } from './sdk/client-options.js';

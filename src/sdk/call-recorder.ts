@@ -24,6 +24,8 @@ export interface OpMeta {
   callDisplayName: string | ((inputs: Record<string, unknown>) => string) | undefined;
   postprocessInputs: ((inputs: Record<string, unknown>) => Record<string, unknown>) | undefined;
   postprocessOutput: ((output: unknown) => unknown) | undefined;
+  /** The caller reports the call's usage itself (client wrappers): the output is not scanned for it. */
+  ownUsage?: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export class CallRecorder {
     call.ended = true;
     if (error) call.errorCount++;
     else call.successCount++;
-    if (!error) this.detectUsage(output, call);
+    if (!error && meta.ownUsage !== true) this.detectUsage(output, call);
     const summaryTail = summaryTailJson(call, this.limits);
     call.parent?.absorbChild(call);
 
@@ -134,7 +136,7 @@ export class CallRecorder {
 
   /** OpenAI-style results (`{ model, usage: {...} }`) report their token usage. */
   private detectUsage(output: unknown, call: RunningCall): void {
-    if (output === null || typeof output !== 'object') return;
+    if (output === null || typeof output !== 'object' || usageReported.has(output)) return;
     try {
       const o = output as { model?: unknown; usage?: unknown };
       if (typeof o.model === 'string' && o.usage !== null && typeof o.usage === 'object') {
@@ -153,6 +155,16 @@ export class CallRecorder {
       return fallback;
     }
   }
+}
+
+/**
+ * Responses whose usage a client wrapper already added to its own call: an op that returns one does not
+ * count it a second time (it gets it from its child).
+ */
+const usageReported = new WeakSet<object>();
+
+export function markUsageReported(output: object): void {
+  usageReported.add(output);
 }
 
 /** The recorded `exception` string: the stack when there is one (it starts with name and message). */

@@ -5,6 +5,14 @@ import { consoleLogger, type WeftLogger } from '../pipeline/rate-limited-logger.
 import { SERIALIZE_DEFAULTS, validateSerializeLimits, type SerializeLimits } from './serialize.js';
 import { readSdkEnv } from './sdk-env.js';
 
+/** A model's price in USD per 1M tokens, used to estimate `summary.usage[model].cost_usd`. */
+export interface ModelPrice {
+  /** USD per 1M prompt (input) tokens. */
+  input: number;
+  /** USD per 1M completion (output) tokens. */
+  output: number;
+}
+
 /** Options of `init()`. Every field is optional when the environment supplies it. */
 export interface InitOptions extends Partial<PipelineOptions> {
   /** `entity/project`. Env: `WEFT_PROJECT`. Required. */
@@ -38,6 +46,11 @@ export interface InitOptions extends Partial<PipelineOptions> {
   handleSignals?: boolean;
   /** How long the signal handler may spend finishing. @default 5000 */
   signalBudgetMs?: number;
+  /**
+   * Prices by model name, over the built-in table of client wrappers (`wrapOpenAI`, `wrapAnthropic`):
+   * a key also prices dated versions (`gpt-4o` prices `gpt-4o-2024-08-06`). @default {}
+   */
+  prices?: Record<string, ModelPrice>;
 }
 
 export const CLIENT_DEFAULTS = {
@@ -64,6 +77,7 @@ export interface ResolvedClientOptions extends PipelineOptions {
   durability: 'memory' | 'spool';
   handleSignals: boolean;
   signalBudgetMs: number;
+  prices: Readonly<Record<string, ModelPrice>>;
 }
 
 const PROJECT_RE = /^[^/\s]+\/[^/\s]+$/;
@@ -122,7 +136,30 @@ export function resolveClientOptions(options: InitOptions): ResolvedClientOption
     durability,
     handleSignals,
     signalBudgetMs,
+    prices: resolvePrices(options.prices),
   };
+}
+
+/** A validated copy of the `prices` option; throws InvalidOptionError naming the bad entry. */
+function resolvePrices(prices: unknown): Record<string, ModelPrice> {
+  if (prices === undefined) return {};
+  if (prices === null || typeof prices !== 'object' || Array.isArray(prices))
+    throw new InvalidOptionError('prices', prices, 'an object of { input, output } by model name');
+  const out: Record<string, ModelPrice> = Object.create(null) as Record<string, ModelPrice>;
+  for (const [model, price] of Object.entries(prices)) {
+    const p = price as Partial<ModelPrice> | null;
+    for (const field of ['input', 'output'] as const) {
+      const v = p !== null && typeof p === 'object' ? p[field] : undefined;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new InvalidOptionError(
+          `prices[${JSON.stringify(model)}].${field}`,
+          v,
+          'USD per 1M tokens, >= 0',
+        );
+    }
+    out[model] = { input: p!.input!, output: p!.output! };
+  }
+  return out;
 }
 
 function isHttpUrl(s: string): boolean {

@@ -15,6 +15,8 @@ export interface StartCallOptions {
   eagerCallStart?: boolean;
   /** The parent call. @default the call running in this async context, if any */
   parent?: ManualCall;
+  /** The caller adds the usage (`handle.addUsage`); the output is not scanned for `{ model, usage }`. */
+  ownUsage?: boolean;
 }
 
 /**
@@ -51,6 +53,7 @@ export class ManualCall {
       callDisplayName: options.displayName,
       postprocessInputs: () => inputs,
       postprocessOutput: undefined,
+      ownUsage: options.ownUsage === true,
     };
     try {
       const call = client.recorder.begin(meta, [], outer);

@@ -1,0 +1,239 @@
+import { markUsageReported } from '../sdk/call-recorder.js';
+import { activeClient } from '../sdk/client-registry.js';
+import { ManualCall } from '../sdk/manual-call.js';
+import { costUsd, normalizeUsage, priceOf } from './model-usage.js';
+import { observeIterator } from './traced-iterator.js';
+
+/** Builds a streamed call's output from its chunks. */
+export interface StreamAccumulator {
+  add(chunk: unknown): void;
+  /** The output so far: a response-shaped object (`model`, `usage` when known). */
+  output(): unknown;
+}
+
+/** How one client method is recorded. */
+export interface ApiMethodSpec {
+  /** Op name of the recorded calls, e.g. `openai.chat.completions.create`. */
+  opName: string | ((params: unknown, options: unknown) => string);
+  /** A fresh accumulator for a streamed response. */
+  accumulator: () => StreamAccumulator;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+const WRAPPED = Symbol.for('weft.wrapped');
+
+/**
+ * Replaces `target[method]` (an own property shadowing the prototype's) by a traced version: each call
+ * is a weft call under the current op, with the request params as inputs and the response (or a
+ * stream's accumulated message) as output. What the caller receives is the original's return value
+ * itself: tracing only decorates the SDK's APIPromise (its `parse`, `asResponse`, `_thenUnwrap`) and a
+ * Stream's `iterator`, and never calls `.then` on anything the caller holds.
+ */
+export function patchMethod(target: unknown, method: string, spec: ApiMethodSpec): void {
+  if (target === null || typeof target !== 'object') return;
+  const original = (target as Record<string, unknown>)[method];
+  if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return;
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    return tracedCall(spec, original as AnyFn, this, args);
+  };
+  Object.defineProperty(traced, WRAPPED, { value: true });
+  Object.defineProperty(traced, 'name', { value: (original as AnyFn).name, configurable: true });
+  Object.defineProperty(target, method, {
+    value: traced,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+function tracedCall(spec: ApiMethodSpec, original: AnyFn, self: unknown, args: unknown[]): unknown {
+  const client = activeClient();
+  if (!client) return Reflect.apply(original, self, args);
+  let call: ManualCall;
+  try {
+    const params = args[0];
+    const opName = typeof spec.opName === 'function' ? spec.opName(params, args[1]) : spec.opName;
+    const inputs =
+      params !== null && typeof params === 'object' ? (params as Record<string, unknown>) : { params };
+    call = ManualCall.start({ opName, inputs, ownUsage: true });
+  } catch (err) {
+    client.reportInternalError(err);
+    return Reflect.apply(original, self, args);
+  }
+  if (!call.handle) return Reflect.apply(original, self, args);
+  let result: unknown;
+  try {
+    result = call.run(() => Reflect.apply(original, self, args));
+  } catch (thrown) {
+    call.fail(thrown);
+    throw thrown;
+  }
+  try {
+    const state: CallState = {
+      call,
+      spec,
+      requestModel: modelOf(args[0]),
+      requested: false,
+      prices: client.options.prices,
+    };
+    if (!decorateApiPromise(result, state)) call.end(undefined);
+  } catch (err) {
+    client.reportInternalError(err);
+    call.end(undefined);
+  }
+  return result;
+}
+
+interface CallState {
+  call: ManualCall;
+  spec: ApiMethodSpec;
+  requestModel: string | undefined;
+  /** The caller asked for the parsed body (then/catch/finally/withResponse). */
+  requested: boolean;
+  prices: Parameters<typeof priceOf>[1];
+}
+
+interface ApiPromiseLike {
+  parse: () => Promise<unknown>;
+  asResponse: () => Promise<unknown>;
+  _thenUnwrap?: (transform: unknown) => unknown;
+  responsePromise: Promise<unknown>;
+}
+
+function isApiPromise(v: unknown): v is ApiPromiseLike {
+  if (v === null || typeof v !== 'object') return false;
+  const p = v as Partial<ApiPromiseLike>;
+  return (
+    typeof p.parse === 'function' &&
+    typeof p.asResponse === 'function' &&
+    p.responsePromise instanceof Promise
+  );
+}
+
+/** Hooks the APIPromise so the call ends with what the caller gets; false if it is not one. */
+function decorateApiPromise(promise: unknown, state: CallState): boolean {
+  if (!isApiPromise(promise)) return false;
+  const { parse, asResponse, _thenUnwrap } = promise;
+  define(promise, 'parse', function (this: unknown) {
+    const parsed = parse.call(this);
+    if (!state.requested) {
+      state.requested = true;
+      parsed.then(
+        (value) => onValue(value, state),
+        (thrown: unknown) => state.call.fail(thrown),
+      );
+    }
+    return parsed;
+  });
+  define(promise, 'asResponse', function (this: ApiPromiseLike) {
+    const response = asResponse.call(this);
+    // Only the raw Response was taken (its body is the caller's to read): the call ends at the headers.
+    this.responsePromise.then(
+      () => {
+        if (!state.requested) state.call.end(null);
+      },
+      (thrown: unknown) => {
+        if (!state.requested) state.call.fail(thrown);
+      },
+    );
+    return response;
+  });
+  if (typeof _thenUnwrap === 'function') {
+    define(promise, '_thenUnwrap', function (this: unknown, transform: unknown) {
+      const derived = _thenUnwrap.call(this, transform);
+      decorateApiPromise(derived, state);
+      return derived;
+    });
+  }
+  return true;
+}
+
+function define(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+interface StreamLike {
+  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
+  controller?: { signal?: AbortSignal };
+}
+
+function onValue(value: unknown, state: CallState): void {
+  try {
+    const stream = value as Partial<StreamLike> | null;
+    if (stream !== null && typeof stream === 'object' && typeof stream.iterator === 'function') {
+      traceStream(stream as StreamLike, state);
+      return;
+    }
+    finish(state, value);
+  } catch {
+    state.call.end(undefined);
+  }
+}
+
+/** Wraps the Stream's iterator: for-await, `.tee()` and `.toReadableStream()` all go through it. */
+function traceStream(stream: StreamLike, state: CallState): void {
+  const acc = state.spec.accumulator();
+  const original = stream.iterator;
+  let observed = false;
+  const observer = {
+    chunk(v: unknown) {
+      try {
+        acc.add(v);
+      } catch {
+        // a chunk of an unexpected shape: the output is what was accumulated
+      }
+    },
+    end(error: { thrown: unknown } | undefined) {
+      if (error) state.call.fail(error.thrown);
+      else finish(state, safeOutput(acc));
+    },
+  };
+  define(stream, 'iterator', function (this: unknown, ...args: unknown[]) {
+    const inner = original.apply(this, args);
+    if (observed) return inner;
+    observed = true;
+    return observeIterator(inner, observer);
+  });
+  stream.controller?.signal?.addEventListener('abort', () => observer.end(undefined), { once: true });
+}
+
+function safeOutput(acc: StreamAccumulator): unknown {
+  try {
+    return acc.output();
+  } catch {
+    return null;
+  }
+}
+
+/** Ends the call with `output`, adding its normalized usage and estimated cost under its model. */
+function finish(state: CallState, output: unknown): void {
+  if (state.call.ended) return;
+  try {
+    const o = output as { model?: unknown; usage?: unknown } | null;
+    const usage = o !== null && typeof o === 'object' ? normalizeUsage(o.usage) : undefined;
+    const model =
+      (o !== null && typeof o === 'object' && typeof o.model === 'string' ? o.model : undefined) ??
+      state.requestModel;
+    if (usage && model && state.call.handle) {
+      markUsageReported(o!);
+      const price = priceOf(model, state.prices);
+      state.call.handle.addUsage(model, {
+        requests: 1,
+        ...usage,
+        ...(price ? { cost_usd: costUsd(usage, price) } : {}),
+      });
+    }
+  } catch {
+    // usage of an unexpected shape: the call is recorded without it
+  }
+  state.call.end(output);
+}
+
+function modelOf(params: unknown): string | undefined {
+  try {
+    const m = (params as { model?: unknown } | null)?.model;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
