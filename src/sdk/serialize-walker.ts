@@ -62,7 +62,8 @@ export class SerializeWalker {
 
   /**
    * The JSON-safe form of `v`, or undefined where JSON would drop the value (an object property that is
-   * `undefined`). `key` is passed to `toJSON`; `depth` counts the containers around `v`.
+   * `undefined`). `key` is passed to `toJSON`; `depth` counts the JSON levels (objects and arrays of
+   * the result) around `v`, so that the result never nests deeper than `maxDepth`.
    */
   value(v: unknown, key: string | number, depth: number): unknown {
     switch (typeof v) {
@@ -251,8 +252,10 @@ export class SerializeWalker {
 
   /** `{ __type: 'Map', size, entries: [[k, v], ...] }` or `{ __type: 'Set', size, values: [...] }`. */
   private collection(v: object, type: 'Map' | 'Set', depth: number): unknown {
-    if (depth >= this.maxDepth) return MAX_DEPTH;
     const isMap = type === 'Map';
+    // JSON levels of the result around an item: the object, `entries` and the pair, or `values`.
+    const levels = isMap ? 3 : 2;
+    if (depth + levels > this.maxDepth) return MAX_DEPTH;
     const total = (isMap ? mapSize : setSize)?.call(v) as number;
     const limit = total < this.maxArray ? total : this.maxArray;
     const items: unknown[] = [];
@@ -263,9 +266,12 @@ export class SerializeWalker {
       this.nodes--;
       if (isMap) {
         const entry = next.value as [unknown, unknown];
-        items.push([this.value(entry[0], 0, depth + 1) ?? null, this.value(entry[1], 1, depth + 1) ?? null]);
+        items.push([
+          this.value(entry[0], 0, depth + levels) ?? null,
+          this.value(entry[1], 1, depth + levels) ?? null,
+        ]);
       } else {
-        items.push(this.value(next.value, i, depth + 1) ?? null);
+        items.push(this.value(next.value, i, depth + levels) ?? null);
       }
     }
     this.path.pop();

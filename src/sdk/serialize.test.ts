@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { InvalidOptionError } from '../shared/errors.js';
+import { JSON_LIMITS } from '../shared/json-limits.js';
 import { mulberry32 } from '../shared/mulberry32.js';
 import { hostileValue, randomLimits } from './serialize-hostile.test-suite.js';
 import { MAX_SERIALIZE_DEPTH, SERIALIZE_DEFAULTS, toJsonSafe, validateSerializeLimits } from './serialize.js';
@@ -321,8 +322,32 @@ describe('toJsonSafe: limits', () => {
       const unvalidated = { ...SERIALIZE_DEFAULTS, maxDepth: 1e9 };
       const capped = toJsonSafe(deep, unvalidated);
       assert.ok(JSON.stringify(capped).includes('[Max depth]'));
-      assert.ok(nestingOf(capped) >= MAX_SERIALIZE_DEPTH);
+      // A Map takes three levels, so a chain of Maps stops up to two levels short of the cap.
+      const nesting = nestingOf(capped);
+      assert.ok(nesting >= MAX_SERIALIZE_DEPTH - 2 && nesting <= MAX_SERIALIZE_DEPTH, `${nesting}`);
     }
+  });
+
+  it('never nests deeper than maxDepth, which stays below the server limit on stored JSON', () => {
+    assert.ok(MAX_SERIALIZE_DEPTH < JSON_LIMITS.maxDepth);
+    const wraps: ((inner: unknown) => unknown)[] = [
+      (v) => ({ v }),
+      (v) => [v],
+      (v) => new Map([['v', v]]),
+      (v) => new Map([[v, 1]]),
+      (v) => new Set([v]),
+      (v) => new Error('e', { cause: v }),
+      (v) => new AggregateError([v]),
+      (v) => ({ toJSON: () => ({ v }) }),
+    ];
+    for (const maxDepth of [1, 2, 3, 4, 24, MAX_SERIALIZE_DEPTH]) {
+      for (const wrap of wraps) {
+        const nesting = nestingOf(safe(chain(1_000, wrap), { maxDepth }));
+        assert.ok(nesting <= maxDepth, `${String(wrap)}: ${nesting} levels at maxDepth ${maxDepth}`);
+      }
+    }
+    assert.deepEqual(safe(new Map([['k', 1]]), { maxDepth: 2 }), '[Max depth]');
+    assert.deepEqual(safe(new Set([1]), { maxDepth: 2 }), { __type: 'Set', size: 1, values: [1] });
   });
 
   it('stops at maxTotalNodes, even for exponentially shared values', () => {

@@ -47,8 +47,10 @@ export interface SerializeLimits {
    */
   maxObjectKeys: number;
   /**
-   * Most levels of nested containers (objects, arrays, errors, Maps, Sets) kept; deeper ones become
-   * `"[Max depth]"`. At most `MAX_SERIALIZE_DEPTH`, which keeps the recursion off the end of the stack.
+   * Most levels of nesting of the result's objects and arrays (an object, array or error takes one, a
+   * Map three: its object, `entries` and each pair; a Set two); containers that would go deeper become
+   * `"[Max depth]"`. At most `MAX_SERIALIZE_DEPTH`, which keeps the recursion off the end of the stack
+   * and the result below the server's limit on stored JSON.
    * @default 24
    */
   maxDepth: number;
@@ -60,7 +62,11 @@ export interface SerializeLimits {
   maxTotalNodes: number;
 }
 
-/** Upper bound of `maxDepth`: the serializer recurses once per level (a few stack frames each). */
+/**
+ * Upper bound of `maxDepth`: the serializer recurses once per level (a few stack frames each), and the
+ * server refuses values nested deeper than `JSON_LIMITS.maxDepth` (500). A call's inputs and attributes
+ * are serialized as one object each, so what the SDK sends nests at most this deep.
+ */
 export const MAX_SERIALIZE_DEPTH = 200;
 
 /** Limits used when `toJsonSafe` gets none. Frozen. */

@@ -5,6 +5,7 @@ import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
 import { readJsonObject } from '../read-body.js';
 import { FieldReader } from '../validation/field-reader.js';
+import { checkJsonValue } from '../validation/json-value.js';
 import { checkProjectId } from '../validation/project-id.js';
 import { parseQueryExpr } from '../validation/query-expr.js';
 import { parseSortBy } from '../validation/sort-by.js';
@@ -35,11 +36,13 @@ export function feedbackRoutes(deps: RouteDeps): Hono<AppEnv> {
         `references project ${match[1] ?? ''}, but the feedback is for project ${projectId}`,
       );
     }
+    const payload = r.object('payload');
+    checkJsonValue(payload, 'payload');
     const feedback: FeedbackCreate = {
       project_id: projectId,
       weave_ref: ref,
       feedback_type: r.string('feedback_type'),
-      payload: r.object('payload'),
+      payload,
       creator: r.nullableString('creator'),
       wb_user_id: r.nullableString('wb_user_id'),
     };

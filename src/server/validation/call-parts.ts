@@ -1,6 +1,13 @@
-import type { CallSummary, CompleteCall, EndedCall, StartedCall } from '../../shared/call-types.js';
+import type {
+  CallSummary,
+  CompleteCall,
+  EndedCall,
+  JsonObject,
+  StartedCall,
+} from '../../shared/call-types.js';
 import type { CallPart } from '../../store/trace-store.js';
 import { FieldReader, kindOf } from './field-reader.js';
+import { checkJsonValue } from './json-value.js';
 import { readProjectId } from './project-id.js';
 
 /** Token counters whose type the server checks; other counters in `summary.usage` are kept as sent. */
@@ -77,8 +84,8 @@ function readStartHalf(
     thread_id: r.nullableString('thread_id'),
     turn_id: r.nullableString('turn_id'),
     started_at: started.iso,
-    attributes: r.objectOrEmpty('attributes'),
-    inputs: r.objectOrEmpty('inputs'),
+    attributes: storedObject(r, 'attributes'),
+    inputs: storedObject(r, 'inputs'),
     wb_user_id: r.nullableString('wb_user_id'),
     wb_run_id: r.nullableString('wb_run_id'),
     wb_run_step: r.optionalInteger('wb_run_step', 0) ?? null,
@@ -102,12 +109,20 @@ function readEndHalf(
     wb_run_step_end: r.optionalInteger('wb_run_step_end', 0) ?? null,
   };
   const output = r.any('output');
+  checkJsonValue(output, r.at('output'));
   if (output !== undefined) call.output = output;
   return { call, endedAtUs: ended.us, startedAt };
 }
 
+/** An object field that is stored as JSON: `{}` when absent, checked by {@link checkJsonValue}. */
+function storedObject(r: FieldReader, key: string): JsonObject {
+  const value = r.objectOrEmpty(key);
+  checkJsonValue(value, r.at(key));
+  return value;
+}
+
 function readSummary(r: FieldReader): CallSummary {
-  const summary: CallSummary = { ...r.objectOrEmpty('summary') };
+  const summary: CallSummary = { ...storedObject(r, 'summary') };
   const path = r.at('summary');
   const s = FieldReader.of(summary, path);
   if (s.has('usage')) {
