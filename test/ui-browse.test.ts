@@ -86,6 +86,13 @@ describe('the web UI in a real browser', () => {
     await expectRows(page, 1);
   });
 
+  test('the calls table shows tokens and estimated cost per trace', async () => {
+    const row = rows(page).filter({ hasText: 'How do I flush pending calls?' });
+    await row.locator('td', { hasText: '$0.0015' }).waitFor();
+    const header = await page.locator('[data-testid=calls-table] thead').innerText();
+    assert.match(header, /Tokens[\s\S]*Cost/);
+  });
+
   test('a trace: expand the tree, select calls with the mouse and the keyboard, read inputs', async () => {
     await rows(page).first().click();
     await page.waitForURL(/\/traces\//);
@@ -100,6 +107,8 @@ describe('the web UI in a real browser', () => {
     await details.locator('h2', { hasText: 'generate' }).waitFor();
     await page.getByTestId('json-inputs').filter({ hasText: 'How do I flush pending calls?' }).waitFor();
     await page.getByTestId('json-output').filter({ hasText: 'gpt-x' }).waitFor();
+    await details.getByTestId('call-cost').filter({ hasText: '$0.0015' }).waitFor();
+    await page.getByTestId('trace-cost').filter({ hasText: '$0.0015' }).waitFor();
     await screenshot(page, '04-trace');
 
     await page.getByTestId('trace-tree').focus();

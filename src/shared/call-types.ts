@@ -54,6 +54,8 @@ export interface ModelUsage {
   total_tokens?: number;
   input_tokens?: number;
   output_tokens?: number;
+  /** Estimated cost in USD from the SDK's price table (`init({ prices })`), summed like the tokens. */
+  cost_usd?: number;
   [field: string]: unknown;
 }
 

@@ -25,7 +25,7 @@ const generate = op(async function generate(question: string, docs: string[]) {
   return {
     model: 'gpt-x',
     text: `Answer to "${question}" using ${docs.length} documents.`,
-    usage: { prompt_tokens: 100 + question.length, completion_tokens: 20 },
+    usage: { prompt_tokens: 100 + question.length, completion_tokens: 20, cost_usd: 0.0015 },
   };
 });
 export const answer = op(async function answer(question: string) {

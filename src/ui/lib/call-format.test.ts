@@ -8,6 +8,7 @@ import {
   opShortName,
   peek,
   tokenUsage,
+  formatCost,
 } from './call-format.js';
 
 test('durations read naturally at every scale', () => {
@@ -30,8 +31,26 @@ test('token usage sums models and both naming conventions', () => {
         claude: { input_tokens: 3, output_tokens: 2, total_tokens: 6 },
       },
     }),
-    { total: 21, prompt: 13, completion: 7, models: ['gpt-x', 'claude'] },
+    { total: 21, prompt: 13, completion: 7, costUsd: null, models: ['gpt-x', 'claude'] },
   );
+  const priced = tokenUsage({
+    usage: {
+      'gpt-4o': { prompt_tokens: 1000, completion_tokens: 100, cost_usd: 0.0035 },
+      'claude-3-haiku': { input_tokens: 10, output_tokens: 10, cost_usd: 0.000015 },
+      unpriced: { prompt_tokens: 5, completion_tokens: 5 },
+    },
+  });
+  assert.equal(priced?.costUsd, 0.0035 + 0.000015);
+  assert.equal(priced?.total, 1130);
+});
+
+test('costs show enough digits to tell small calls apart', () => {
+  assert.equal(formatCost(null), '–');
+  assert.equal(formatCost(0), '$0');
+  assert.equal(formatCost(0.00004), '<$0.0001');
+  assert.equal(formatCost(0.0035), '$0.0035');
+  assert.equal(formatCost(0.125), '$0.125');
+  assert.equal(formatCost(12.5), '$12.50');
 });
 
 test('op refs show their name; labels prefer the display name', () => {

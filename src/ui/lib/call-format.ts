@@ -45,6 +45,8 @@ export interface TokenUsage {
   total: number;
   prompt: number;
   completion: number;
+  /** Estimated cost in USD summed over the models that carry `cost_usd`; null when none does. */
+  costUsd: number | null;
   models: string[];
 }
 
@@ -52,7 +54,7 @@ export interface TokenUsage {
 export function tokenUsage(summary: CallSummary | null | undefined): TokenUsage | null {
   const usage = summary?.usage;
   if (!usage || typeof usage !== 'object') return null;
-  const result: TokenUsage = { total: 0, prompt: 0, completion: 0, models: [] };
+  const result: TokenUsage = { total: 0, prompt: 0, completion: 0, costUsd: null, models: [] };
   for (const [model, u] of Object.entries(usage)) {
     if (!u || typeof u !== 'object') continue;
     const prompt = num(u.prompt_tokens) || num(u.input_tokens);
@@ -60,9 +62,22 @@ export function tokenUsage(summary: CallSummary | null | undefined): TokenUsage 
     result.prompt += prompt;
     result.completion += completion;
     result.total += num(u.total_tokens) || prompt + completion;
+    if (typeof u.cost_usd === 'number' && Number.isFinite(u.cost_usd)) {
+      result.costUsd = (result.costUsd ?? 0) + u.cost_usd;
+    }
     result.models.push(model);
   }
   return result.models.length === 0 ? null : result;
+}
+
+/** An estimated USD cost: `$0.0042`, `$0.13`, `$12.50`; `<$0.0001` for tiny non-zero amounts. */
+export function formatCost(usd: number | null): string {
+  if (usd === null) return '–';
+  if (usd === 0) return '$0';
+  if (usd < 0.0001) return '<$0.0001';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  if (usd < 1) return `$${usd.toFixed(3)}`;
+  return `$${usd.toFixed(2)}`;
 }
 
 /** `1,234` / `12.3k` / `4.5M`. */

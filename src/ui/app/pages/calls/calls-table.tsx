@@ -10,6 +10,7 @@ import {
   opShortName,
   peek,
   tokenUsage,
+  formatCost,
 } from '../../../lib/call-format.js';
 import { tracePath } from '../../../lib/ui-routes.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -81,6 +82,16 @@ const COLUMNS: Column[] = [
           {formatCount(usage.total)}
         </span>
       );
+    },
+  },
+  {
+    id: 'cost',
+    label: 'Cost',
+    className: 'col-num',
+    render: (c) => {
+      const cost = tokenUsage(c.summary)?.costUsd ?? null;
+      if (cost === null) return <span className="muted">–</span>;
+      return <span title="Estimated cost of the call and its children">{formatCost(cost)}</span>;
     },
   },
   {

@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatTimestamp,
   tokenUsage,
+  formatCost,
 } from '../../../lib/call-format.js';
 import { readCall } from '../../api/weft-api.js';
 import { ErrorBanner } from '../../components/error-banner.js';
@@ -71,6 +72,14 @@ export function CallDetails({
             <dt>Tokens</dt>
             <dd title={`${usage.prompt} prompt + ${usage.completion} completion`}>
               {formatCount(usage.total)} <span className="muted">({usage.models.join(', ')})</span>
+            </dd>
+          </div>
+        )}
+        {usage?.costUsd != null && (
+          <div>
+            <dt>Cost</dt>
+            <dd title="Estimated from the SDK's price table" data-testid="call-cost">
+              {formatCost(usage.costUsd)}
             </dd>
           </div>
         )}

@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatTimestamp,
   tokenUsage,
+  formatCost,
 } from '../../../lib/call-format.js';
 import { routePath, tracePath } from '../../../lib/ui-routes.js';
 import { ErrorBanner } from '../../components/error-banner.js';
@@ -80,6 +81,11 @@ export function TracePage({
               {usage && (
                 <span className="meta-item" title={usage.models.join(', ')}>
                   {formatCount(usage.total)} tokens
+                </span>
+              )}
+              {usage?.costUsd != null && (
+                <span className="meta-item" title="Estimated cost of the trace" data-testid="trace-cost">
+                  {formatCost(usage.costUsd)}
                 </span>
               )}
               <span className="meta-item">{formatTimestamp(root.call.started_at)}</span>
