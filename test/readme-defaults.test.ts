@@ -14,7 +14,7 @@ import { CLIENT_DEFAULTS } from '../src/sdk/client-options.js';
 const README = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
 /** Options without a plain value default, documented in words. */
-const DOCUMENTED_IN_WORDS = new Set(['project', 'apiKey', 'serialize', 'logger', 'handleSignals']);
+const DOCUMENTED_IN_WORDS = new Set(['project', 'apiKey', 'serialize', 'logger', 'handleSignals', 'prices']);
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
