@@ -29,11 +29,27 @@ export function normalizeUsage(usage: unknown): NormalizedUsage | undefined {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
 }
 
-/** The price of `model`: the exact key, else the longest key followed by `-` (a dated version). */
+/** Prices already looked up, per overrides table (a client's `prices`); at most this many models each. */
+const lookups = new WeakMap<object, Map<string, ModelPrice | undefined>>();
+const MAX_CACHED_MODELS = 1000;
+
+/**
+ * The price of `model`: the exact key, else the longest key followed by `-` (a dated version). Cached
+ * per model: a traced client asks for the same few models on every call.
+ */
 export function priceOf(
   model: string,
   overrides: Readonly<Record<string, ModelPrice>>,
 ): ModelPrice | undefined {
+  let cache = lookups.get(overrides);
+  if (cache === undefined) lookups.set(overrides, (cache = new Map()));
+  if (cache.has(model)) return cache.get(model);
+  const price = lookUp(model, overrides);
+  if (cache.size < MAX_CACHED_MODELS) cache.set(model, price);
+  return price;
+}
+
+function lookUp(model: string, overrides: Readonly<Record<string, ModelPrice>>): ModelPrice | undefined {
   const exact = Object.hasOwn(overrides, model) ? overrides[model] : undefined;
   if (exact) return exact;
   if (Object.hasOwn(MODEL_PRICES, model)) return MODEL_PRICES[model];

@@ -22,7 +22,7 @@ export interface MockRequest {
 export class LlmMockServer {
   readonly requests: MockRequest[] = [];
   private readonly queues = new Map<string, MockAnswer[]>();
-  fallback: (path: string) => MockAnswer = () => ({
+  fallback: (path: string, body: unknown) => MockAnswer = () => ({
     kind: 'error',
     status: 404,
     body: { error: { message: 'no answer' } },
@@ -55,12 +55,9 @@ export class LlmMockServer {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const path = (req.url ?? '/').split('?')[0]!.replace(/^\/v1/, '');
-    this.requests.push({
-      method: req.method ?? 'GET',
-      path,
-      body: text ? (JSON.parse(text) as unknown) : null,
-    });
-    const answer = this.queues.get(path)?.shift() ?? this.fallback(path);
+    const body = text ? (JSON.parse(text) as unknown) : null;
+    this.requests.push({ method: req.method ?? 'GET', path, body });
+    const answer = this.queues.get(path)?.shift() ?? this.fallback(path, body);
     if (answer.kind === 'sse') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req-mock' });
       for (const e of answer.events) {

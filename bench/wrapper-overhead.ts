@@ -1,0 +1,124 @@
+/**
+ * Overhead of `wrapOpenAI` per call against the bare `openai` client, on the LLM mock (real HTTP on
+ * loopback, in its own process, answering at once), non-streaming and streaming, measured in the same
+ * run and alternated round by round. The wrapped client's calls are traced with a real weft client
+ * sending to the bench receiver (another process); each wrapped round ends with `client.flush()`
+ * inside the measured time, so the send is included.
+ *
+ *   node --expose-gc dist/bench/wrapper-overhead.js [--calls 500] [--rounds 7]
+ *
+ * Figures per call: wall time (sequential awaits) and CPU of this process (`process.cpuUsage`, user +
+ * system), medians over rounds. "overhead % of 1 ms" is (wrapped - bare) wall time as a share of a
+ * 1 ms round trip, the issue's yardstick; "% of bare" is the same against the measured bare round trip.
+ */
+import OpenAI from 'openai';
+import { wrapOpenAI } from '../src/index.js';
+import { forkReady } from './lib/child-process.js';
+import { numberArg } from './lib/cli-args.js';
+import { forceGc } from './lib/gc.js';
+import { Receiver } from './lib/receiver.js';
+import { fmt, median, printHeader, printTable } from './lib/stats.js';
+import { initBenchClient } from './lib/weft-client.js';
+
+const CALLS = numberArg('calls', 500);
+const ROUNDS = numberArg('rounds', 7);
+
+type Mode = 'json' | 'stream';
+interface Sample {
+  wallUs: number;
+  cpuUs: number;
+}
+
+async function callOnce(api: OpenAI, mode: Mode): Promise<void> {
+  const messages = [{ role: 'user' as const, content: 'Say hello' }];
+  if (mode === 'json') {
+    const res = await api.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    if (!res.choices[0]?.message.content) throw new Error('empty answer');
+    return;
+  }
+  const stream = await api.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  if (!text) throw new Error('empty stream');
+}
+
+async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<Sample> {
+  forceGc();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < CALLS; i++) await callOnce(api, mode);
+  await after();
+  const wallUs = ((performance.now() - t0) * 1000) / CALLS;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallUs, cpuUs: (cpu.user + cpu.system) / CALLS };
+}
+
+printHeader('wrapper-overhead', [`${CALLS} calls per round, ${ROUNDS} rounds, bare and wrapped alternated`]);
+const mock = await forkReady<{ url: string }>('./llm-mock-main.js', []);
+const receiver = await Receiver.start();
+const weft = await initBenchClient('bench/wrapper', receiver.url);
+const opts = { baseURL: `${mock.ready.url}/v1`, apiKey: 'sk-bench', maxRetries: 0 };
+const bare = new OpenAI(opts);
+const wrapped = wrapOpenAI(new OpenAI(opts));
+const noop = () => Promise.resolve();
+
+const rows: string[][] = [];
+for (const mode of ['json', 'stream'] as const) {
+  for (let i = 0; i < 50; i++) {
+    await callOnce(bare, mode); // warm-up
+    await callOnce(wrapped, mode);
+  }
+  await weft.client.flush();
+  const b: Sample[] = [];
+  const w: Sample[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      b.push(await round(bare, mode, noop));
+      w.push(await round(wrapped, mode, () => weft.client.flush()));
+    } else {
+      w.push(await round(wrapped, mode, () => weft.client.flush()));
+      b.push(await round(bare, mode, noop));
+    }
+  }
+  const bareWall = median(b.map((s) => s.wallUs));
+  const wrapWall = median(w.map((s) => s.wallUs));
+  const overhead = median(w.map((s, i) => s.wallUs - (b[i]?.wallUs ?? 0)));
+  const bareCpu = median(b.map((s) => s.cpuUs));
+  const wrapCpu = median(w.map((s) => s.cpuUs));
+  rows.push([
+    mode === 'json' ? 'chat.completions.create' : 'chat.completions.create, stream: true',
+    fmt(bareWall),
+    fmt(wrapWall),
+    fmt(overhead),
+    `${fmt((overhead / 1000) * 100)} %`,
+    `${fmt((overhead / bareWall) * 100)} %`,
+    fmt(bareCpu),
+    fmt(wrapCpu),
+    fmt(wrapCpu - bareCpu),
+  ]);
+}
+const stats = await receiver.stats();
+printTable(
+  'wrapOpenAI vs the bare client, per call (µs, medians over rounds)',
+  [
+    'call',
+    'bare wall',
+    'wrapped wall',
+    'overhead',
+    'overhead % of 1 ms',
+    '% of bare',
+    'bare CPU',
+    'wrapped CPU',
+    'CPU overhead',
+  ],
+  rows,
+);
+console.log(`delivered to the receiver: ${stats.items} records in ${stats.requests} requests`);
+await weft.close();
+await receiver.close();
+await mock.stop();
