@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { InvalidOptionError, ValidationError, WeftError } from '../shared/errors.js';
+import { InvalidOptionError, StoreError, ValidationError } from '../shared/errors.js';
 import { packageVersion } from '../server/package-version.js';
 import { ServerStartError } from '../server/server-start-error.js';
 import { runKeys } from './keys-command.js';
@@ -37,7 +37,7 @@ function exitCodeFor(err: unknown): number {
     err instanceof InvalidOptionError ||
     err instanceof ValidationError ||
     err instanceof ServerStartError ||
-    (err instanceof WeftError && err.code === 'STORE_OPEN_FAILED')
+    (err instanceof StoreError && (err.code === 'STORE_OPEN_FAILED' || err.code === 'STORE_SCHEMA_TOO_NEW'))
   ) {
     return 2;
   }

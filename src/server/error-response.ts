@@ -5,8 +5,8 @@ import {
   AuthError,
   InvalidOptionError,
   NotFoundError,
+  StoreError,
   ValidationError,
-  WeftError,
 } from '../shared/errors.js';
 import { HttpError } from './http-error.js';
 
@@ -30,7 +30,7 @@ export function errorToResponse(err: unknown): { status: ContentfulStatusCode; b
   if (err instanceof HTTPException && err.status !== 500) {
     return { status: err.status, body: { error: err.message || `HTTP ${err.status}` } };
   }
-  if (err instanceof WeftError && err.code === 'STORE_CLOSED') {
+  if (err instanceof StoreError && err.code === 'STORE_CLOSED') {
     return { status: 503, body: { error: 'the server is shutting down' } };
   }
   return { status: 500, body: { error: 'internal server error' } };

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { WeftError } from '../shared/errors.js';
+import { StoreError } from '../shared/errors.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { ServerStartError } from './server-start-error.js';
@@ -41,7 +41,7 @@ describe('startServer', () => {
     }
     await assert.rejects(
       server.store.hasApiKeys(),
-      (e: unknown) => e instanceof WeftError && e.code === 'STORE_CLOSED',
+      (e: unknown) => e instanceof StoreError && e.code === 'STORE_CLOSED',
     );
   });
 

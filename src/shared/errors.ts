@@ -53,6 +53,21 @@ export class AuthError extends WeftError {
   }
 }
 
+/** Why a store operation failed. */
+export type StoreErrorCode =
+  'STORE_OPEN_FAILED' | 'STORE_SCHEMA_TOO_NEW' | 'STORE_CLOSED' | 'STORE_READ_FAILED' | 'STORE_WRITE_FAILED';
+
+/**
+ * A trace store (SQLite, ClickHouse) failed: it could not open, its schema is newer than this weft,
+ * it is closed (shutting down), or a read or write failed. `code` says which; callers match on it.
+ */
+export class StoreError extends WeftError {
+  declare readonly code: StoreErrorCode;
+  constructor(message: string, code: StoreErrorCode, options?: { cause?: unknown }) {
+    super(message, code, options);
+  }
+}
+
 /** Something looked up does not exist. */
 export class NotFoundError extends WeftError {
   constructor(message: string) {

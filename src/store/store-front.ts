@@ -1,4 +1,4 @@
-import { WeftError } from '../shared/errors.js';
+import { StoreError } from '../shared/errors.js';
 import type {
   ApiKeyRecord,
   FeedbackCreate,
@@ -45,7 +45,7 @@ export abstract class StoreFront {
 
   /** Throws `STORE_CLOSED` once the store is closed. */
   protected assertOpen(): void {
-    if (this.closed) throw new WeftError('the store is closed', 'STORE_CLOSED');
+    if (this.closed) throw new StoreError('the store is closed', 'STORE_CLOSED');
   }
 
   async createFeedback(feedback: FeedbackCreate): Promise<FeedbackRecord> {

@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError, type StoreErrorCode, WeftError } from '../../shared/errors.js';
 import { sqlIdentifier } from './sql-literal.js';
 
 /** How to reach ClickHouse. */
@@ -151,8 +151,8 @@ function clientOptions(
   };
 }
 
-function failure(code: string, what: string, err: unknown): WeftError {
+function failure(code: StoreErrorCode, what: string, err: unknown): WeftError {
   if (err instanceof WeftError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new WeftError(`ClickHouse ${what} failed: ${message}`, code, { cause: err });
+  return new StoreError(`ClickHouse ${what} failed: ${message}`, code, { cause: err });
 }

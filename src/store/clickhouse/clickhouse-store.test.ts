@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError, WeftError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import { runStoreContract } from '../contract.test-suite.js';
 import {
@@ -196,7 +196,7 @@ function specifics(): void {
       );
       await assert.rejects(
         databases.open(name),
-        (err) => err instanceof WeftError && err.code === 'STORE_SCHEMA_TOO_NEW',
+        (err) => err instanceof StoreError && err.code === 'STORE_SCHEMA_TOO_NEW',
       );
     });
 

@@ -1,6 +1,6 @@
 import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord } from '../../shared/call-types.js';
-import { InvalidOptionError, WeftError } from '../../shared/errors.js';
+import { InvalidOptionError, StoreError } from '../../shared/errors.js';
 import type { CallPart, CallsQuery, TraceStore } from '../trace-store.js';
 import { outputColumns, outputSql, rowToCall } from './call-fields.js';
 import { MAX_CANDIDATES, WIDEN, latestPlan } from './call-latest-sql.js';
@@ -119,8 +119,8 @@ export class ClickHouseStore extends StoreFront implements TraceStore {
       return new ClickHouseStore(conn, o.ingest);
     } catch (err) {
       await conn?.close();
-      if (err instanceof WeftError && err.code === 'STORE_SCHEMA_TOO_NEW') throw err;
-      throw new WeftError(
+      if (err instanceof StoreError && err.code === 'STORE_SCHEMA_TOO_NEW') throw err;
+      throw new StoreError(
         `Cannot open the ClickHouse store (database ${o.database} at ${url.origin}): ${(err as Error).message}`,
         'STORE_OPEN_FAILED',
         { cause: err },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidOptionError, WeftError } from '../../shared/errors.js';
+import { InvalidOptionError, StoreError } from '../../shared/errors.js';
 import { IngestBuffer } from './ingest-buffer.js';
 
 /** An insert function that records blocks and can be held open or made to fail. */
@@ -13,7 +13,7 @@ function recorder() {
     blocks,
     insert: async (rows: number[]) => {
       await gate;
-      if (fail) throw new WeftError('insert failed', 'STORE_WRITE_FAILED');
+      if (fail) throw new StoreError('insert failed', 'STORE_WRITE_FAILED');
       blocks.push([...rows]);
     },
     failNext: () => (fail = true),
@@ -71,7 +71,7 @@ describe('IngestBuffer', () => {
     await buffer.close();
     await assert.rejects(
       buffer.add([3], 1),
-      (err) => err instanceof WeftError && err.code === 'STORE_CLOSED',
+      (err) => err instanceof StoreError && err.code === 'STORE_CLOSED',
     );
   });
 

@@ -1,4 +1,4 @@
-import { InvalidOptionError, WeftError } from '../../shared/errors.js';
+import { InvalidOptionError, StoreError } from '../../shared/errors.js';
 
 /** Defaults of the ingest buffer. */
 export const DEFAULTS = {
@@ -59,7 +59,7 @@ export class IngestBuffer<Row> {
 
   /** Adds the rows of one request; resolves when they are inserted. `bytes` is their approximate size. */
   add(rows: Row[], bytes: number): Promise<void> {
-    if (this.closed) return Promise.reject(new WeftError('the store is closed', 'STORE_CLOSED'));
+    if (this.closed) return Promise.reject(new StoreError('the store is closed', 'STORE_CLOSED'));
     if (rows.length === 0) return Promise.resolve();
     let block = this.open;
     if (

@@ -1,4 +1,4 @@
-import { WeftError } from '../../shared/errors.js';
+import { StoreError } from '../../shared/errors.js';
 import { nowMicros } from '../../shared/time.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
@@ -191,7 +191,7 @@ export async function schemaVersion(conn: ClickHouseConnection): Promise<number>
 export async function applyMigrations(conn: ClickHouseConnection): Promise<{ from: number; to: number }> {
   const from = await schemaVersion(conn);
   if (from > MIGRATIONS.length) {
-    throw new WeftError(
+    throw new StoreError(
       `ClickHouse database ${conn.database} has schema version ${from}, newer than this weft knows (${MIGRATIONS.length})`,
       'STORE_SCHEMA_TOO_NEW',
     );

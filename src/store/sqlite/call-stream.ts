@@ -1,5 +1,5 @@
 import type { CallRecord } from '../../shared/call-types.js';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError } from '../../shared/errors.js';
 import { rowToCall } from './call-fields.js';
 import type { PooledReader, ReadPool } from './read-pool.js';
 import type { SqlFragment } from './sql-fragment.js';
@@ -59,7 +59,7 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
   }
 
   private fill(): void {
-    if (this.isClosed()) throw new WeftError('the store was closed during a query', 'STORE_CLOSED');
+    if (this.isClosed()) throw new StoreError('the store was closed during a query', 'STORE_CLOSED');
     if (!this.rows) {
       this.reader = this.pool.acquire();
       const stmt = this.reader.prepare(this.query.sql);

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError } from '../../shared/errors.js';
 
 /**
  * Versioned schema of the SQLite store. `MIGRATIONS[i]` moves a database from `PRAGMA user_version = i`
@@ -198,7 +198,7 @@ export const MIGRATIONS: readonly string[] = [
 export function applyMigrations(db: Database): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > MIGRATIONS.length) {
-    throw new WeftError(
+    throw new StoreError(
       `database schema version ${from} is newer than this weft knows (${MIGRATIONS.length})`,
       'STORE_SCHEMA_TOO_NEW',
     );

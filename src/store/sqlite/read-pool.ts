@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError } from '../../shared/errors.js';
 
 /**
  * Read-only connections for streaming queries. better-sqlite3 forbids writes on a connection while one
@@ -19,7 +19,7 @@ export class ReadPool {
   ) {}
 
   acquire(): PooledReader {
-    if (this.closed) throw new WeftError('the store is closed', 'STORE_CLOSED');
+    if (this.closed) throw new StoreError('the store is closed', 'STORE_CLOSED');
     const reader =
       this.idle.pop() ??
       new PooledReader(

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError, WeftError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import { runStoreContract } from '../contract.test-suite.js';
 import { completePart, startPart } from '../contract/contract-fixtures.test-suite.js';
@@ -180,7 +180,7 @@ describe('SqliteStore (SQLite specifics)', () => {
     await store.close();
     await assert.rejects(
       store.readCall('e/p', 'a'),
-      (err) => err instanceof WeftError && err.code === 'STORE_CLOSED',
+      (err) => err instanceof StoreError && err.code === 'STORE_CLOSED',
     );
     assert.throws(() => store.queryCalls({ project_id: 'e/p' }), /closed/);
   });

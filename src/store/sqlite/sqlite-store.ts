@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { CallRecord } from '../../shared/call-types.js';
-import { WeftError } from '../../shared/errors.js';
+import { StoreError, WeftError } from '../../shared/errors.js';
 import type { CallPart, CallsQuery, TraceStore } from '../trace-store.js';
 import { rowToCall, selectList } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
@@ -137,7 +137,7 @@ export class SqliteStore extends StoreFront implements TraceStore {
       db?.close();
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
       if (err instanceof WeftError) throw err;
-      throw new WeftError(
+      throw new StoreError(
         `Cannot open the SQLite store at ${file} for writing: ${(err as Error).message}`,
         'STORE_OPEN_FAILED',
         { cause: err },
@@ -152,7 +152,7 @@ export class SqliteStore extends StoreFront implements TraceStore {
       this.ingester.ingest(parts);
     } catch (err) {
       if (err instanceof WeftError) throw err;
-      throw new WeftError(`Writing calls failed: ${(err as Error).message}`, 'STORE_WRITE_FAILED', {
+      throw new StoreError(`Writing calls failed: ${(err as Error).message}`, 'STORE_WRITE_FAILED', {
         cause: err,
       });
     }
