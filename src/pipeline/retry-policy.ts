@@ -1,9 +1,6 @@
 /** Which HTTP answers are worth retrying, and how long to wait before the next attempt. */
 
-/** Network errors (status 0), 408, 425, 429 and 5xx are transient. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 0 || status === 408 || status === 425 || status === 429 || status >= 500;
-}
+export { isRetryableStatus } from '../shared/retryable-status.js';
 
 /**
  * Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^attempt)].

@@ -1,6 +1,30 @@
 import type { CallRecord, JsonObject } from '../shared/call-types.js';
 import { TransportError } from '../shared/errors.js';
 import type { CallsFilter, QueryOperand, SortBy } from '../shared/query-types.js';
+import { readNdjson } from '../shared/read-ndjson.js';
+import { isRetryableStatus } from '../shared/retryable-status.js';
+import { parseRetryAfter } from '../pipeline/retry-policy.js';
+
+/** Defaults of the SDK's read API ({@link TraceReader}). */
+export const READER_DEFAULTS = {
+  /**
+   * Longest wait for the server's answer (its headers, for a stream) before the request fails.
+   * @default 30000
+   */
+  timeoutMs: 30_000,
+  /**
+   * Further attempts of a read (`getCall`, `getCalls` before its first value) after a network error,
+   * a timeout, 408, 425, 429 or 5xx, with exponential backoff; writes (delete, update, feedback) are
+   * sent once.
+   * @default 2
+   */
+  readRetries: 2,
+  /**
+   * Backoff before the first retry, doubled for each next one.
+   * @default 250
+   */
+  retryBaseMs: 250,
+};
 
 /** What `client.getCalls()` accepts: the read API's query in camelCase. */
 export interface GetCallsOptions {
@@ -55,32 +79,12 @@ export class TraceReader {
     if (options.limit !== undefined) body.limit = options.limit;
     if (options.offset !== undefined) body.offset = options.offset;
     if (options.columns) body.columns = options.columns;
-    const res = await this.post('/calls/stream_query', body);
-    if (!res.body) return;
-    const decoder = new TextDecoder();
-    const reader = res.body.getReader();
-    let buffered = '';
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buffered += decoder.decode(value, { stream: true });
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (line.trim() !== '') yield JSON.parse(line) as CallRecord;
-        }
-      }
-      buffered += decoder.decode();
-      if (buffered.trim() !== '') yield JSON.parse(buffered) as CallRecord;
-    } finally {
-      await reader.cancel().catch(() => {});
-    }
+    const res = await this.post('/calls/stream_query', body, true);
+    if (res.body) yield* readNdjson<CallRecord>(res.body);
   }
 
   async getCall(id: string): Promise<CallRecord | null> {
-    const res = await this.post('/call/read', { project_id: this.projectId, id });
+    const res = await this.post('/call/read', { project_id: this.projectId, id }, true);
     return ((await res.json()) as { call: CallRecord | null }).call;
   }
 
@@ -110,26 +114,45 @@ export class TraceReader {
     return (await res.json()) as FeedbackCreated;
   }
 
-  private async post(path: string, body: JsonObject): Promise<Response> {
+  /** POSTs `body`; a read (`idempotent`) is retried on transient failures. */
+  private async post(path: string, body: JsonObject, idempotent = false): Promise<Response> {
+    const attempts = idempotent ? 1 + READER_DEFAULTS.readRetries : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(path, body);
+      } catch (err) {
+        if (!(err instanceof TransportError) || !err.retryable || attempt >= attempts) throw err;
+        const delay = Math.min(err.retryAfterMs ?? READER_DEFAULTS.retryBaseMs * 2 ** (attempt - 1), 10_000);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async send(path: string, body: JsonObject): Promise<Response> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), READER_DEFAULTS.timeoutMs);
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method: 'POST',
         headers: this.headers,
         body: JSON.stringify(body),
+        signal: timeout.signal,
       });
     } catch (err) {
-      throw new TransportError(`POST ${path} failed: ${String(err)}`, {
-        status: 0,
-        retryable: true,
-        cause: err,
-      });
+      const reason = timeout.signal.aborted
+        ? `no answer within ${READER_DEFAULTS.timeoutMs} ms`
+        : String(err);
+      throw new TransportError(`POST ${path} failed: ${reason}`, { status: 0, retryable: true, cause: err });
+    } finally {
+      clearTimeout(timer);
     }
     if (!res.ok) {
       const text = await res.text().catch(() => '');
       throw new TransportError(`POST ${path} answered ${res.status}: ${text.slice(0, 500)}`, {
         status: res.status,
-        retryable: false,
+        retryable: isRetryableStatus(res.status),
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
       });
     }
     return res;

@@ -1,6 +1,8 @@
-import type { CallRecord, CompleteCall, EndedCall, JsonObject, StartedCall } from '../shared/call-types.js';
+import type { CallRecord, CompleteCall, EndedCall, StartedCall } from '../shared/call-types.js';
 import type { CallsFilter, QueryOperand, SortBy } from '../shared/query-types.js';
+import type { FeedbackCreate, FeedbackRecord, ProjectSummary } from '../shared/api-types.js';
 
+export type { FeedbackCreate, FeedbackRecord, ProjectSummary } from '../shared/api-types.js';
 export type { CallsFilter, QueryOperand, QueryOperation, SortBy } from '../shared/query-types.js';
 
 /**
@@ -23,21 +25,6 @@ export interface CallsQuery {
   offset?: number;
   /** Top-level fields to return; `id`, `project_id` and `status` are always returned. */
   columns?: string[];
-}
-
-export interface FeedbackCreate {
-  project_id: string;
-  /** `weave:///{entity}/{project}/call/{id}` */
-  weave_ref: string;
-  feedback_type: string;
-  payload: JsonObject;
-  creator?: string | null;
-  wb_user_id?: string | null;
-}
-
-export interface FeedbackRecord extends FeedbackCreate {
-  id: string;
-  created_at: string;
 }
 
 export interface FeedbackQuery {
@@ -65,13 +52,6 @@ export interface ObjectsQuery {
   filter?: { object_ids?: string[]; latest_only?: boolean; base_object_classes?: string[] };
   limit?: number;
   offset?: number;
-}
-
-export interface ProjectSummary {
-  project_id: string;
-  call_count: number;
-  /** ISO time of the latest start or end seen in the project. */
-  last_activity: string | null;
 }
 
 export interface ApiKeyRecord {

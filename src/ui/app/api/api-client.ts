@@ -1,4 +1,6 @@
 import { TransportError } from '../../../shared/errors.js';
+import { readNdjson } from '../../../shared/read-ndjson.js';
+import { isRetryableStatus } from '../../../shared/retryable-status.js';
 import { getApiKey } from './api-key-store.js';
 
 /** Listeners told when the server answers 401: the UI then asks for an API key. */
@@ -38,7 +40,7 @@ async function send(path: string, init: RequestInit): Promise<Response> {
     // not JSON: keep the status line
   }
   if (res.status === 401) for (const listener of authListeners) listener(message);
-  throw new TransportError(message, { status: res.status, retryable: res.status >= 500 });
+  throw new TransportError(message, { status: res.status, retryable: isRetryableStatus(res.status) });
 }
 
 /** GET a JSON answer from the server (same origin). */
@@ -66,26 +68,5 @@ export async function* postNdjson<T>(path: string, body: unknown, signal?: Abort
     body: JSON.stringify(body),
     signal,
   });
-  if (!res.body) return;
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffered = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
-      let start = 0;
-      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
-        const line = buffered.slice(start, nl);
-        start = nl + 1;
-        if (line.trim() !== '') yield JSON.parse(line) as T;
-      }
-      buffered = buffered.slice(start);
-    }
-    buffered += decoder.decode();
-    if (buffered.trim() !== '') yield JSON.parse(buffered) as T;
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
+  if (res.body) yield* readNdjson<T>(res.body);
 }

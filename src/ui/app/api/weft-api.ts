@@ -1,24 +1,10 @@
 import type { CallRecord, JsonObject } from '../../../shared/call-types.js';
+import type { FeedbackRecord, ProjectSummary } from '../../../shared/api-types.js';
 import { getJson, postJson, postNdjson } from './api-client.js';
 
+export type { FeedbackRecord, ProjectSummary };
+
 /** The server's public read API, as the UI uses it. */
-
-/** A row of `GET /api/projects`. */
-export interface ProjectSummary {
-  project_id: string;
-  call_count: number;
-  last_activity: string | null;
-}
-
-/** A row of `/feedback/query`. */
-export interface FeedbackRecord {
-  id: string;
-  project_id: string;
-  weave_ref: string;
-  feedback_type: string;
-  payload: JsonObject;
-  created_at: string;
-}
 
 export async function listProjects(signal?: AbortSignal): Promise<ProjectSummary[]> {
   return (await getJson<{ projects: ProjectSummary[] }>('/api/projects', signal)).projects;
