@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { init, op, type WeftClient } from '../src/index.js';
 import { launchBrowser, openPage, screenshot, waitForCount } from './helpers/browser.js';
 import { seedEvaluations, seedTraces, startRunningAgent } from './helpers/ui-seed.js';
@@ -193,6 +193,45 @@ describe('the web UI in a real browser', () => {
     assert.equal(await treeRow(page, 'agent_loop').locator('.live-tag').count(), 0);
     assert.deepEqual(navigations, [], 'no reload');
     await screenshot(page, '07-trace-finished');
+  });
+
+  test('from one trace straight to another: the new tree opens unfolded and the old poll never lands', async () => {
+    const second = await startRunningAgent(client);
+    let held: Route | undefined;
+    const pollHeld = new Promise<Route>((resolve) => {
+      void page.route('**/calls/stream_query', async (route) => {
+        const columns = (route.request().postDataJSON() as { columns?: string[] }).columns;
+        if (held === undefined && columns?.join() === 'id,ended_at') {
+          held = route; // the live trace's poll: answered only after the page has moved on
+          resolve(route);
+          return;
+        }
+        await route.continue();
+      });
+    });
+    try {
+      await page.goto(`${server.url}/projects/acme/chatbot/calls?status=success`);
+      await rows(page).filter({ hasText: 'What is weft?' }).click();
+      await treeRow(page, 'generate').waitFor();
+      const otherTrace = new URL(page.url()).pathname;
+      await page.goto(`${server.url}/projects/acme/chatbot/calls?status=running`);
+      await rows(page).filter({ hasText: 'agent_loop' }).click();
+      await treeRow(page, 'agent_loop').locator('.live-tag').waitFor();
+      const poll = await pollHeld;
+      // From one trace straight to another (a link or a history step), never leaving the trace page.
+      await page.evaluate(
+        `history.pushState(null, '', ${JSON.stringify(otherTrace)}); dispatchEvent(new PopStateEvent('popstate'))`,
+      );
+      await treeRow(page, 'generate').waitFor();
+      second.release(); // the previous trace changes: a stale poll would now fetch and show it
+      await second.done;
+      await poll.continue().catch(() => undefined); // already aborted when the page left the trace
+      await treeRow(page, 'generate').waitFor();
+      assert.equal(await treeRow(page, 'agent_loop').count(), 0, 'the previous trace is not shown');
+    } finally {
+      second.release();
+      await page.unroute('**/calls/stream_query');
+    }
   });
 
   test('feedback: a reaction and a note are stored through the feedback API', async () => {

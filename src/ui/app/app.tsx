@@ -32,7 +32,9 @@ export function App() {
       break;
     case 'trace':
       page = (
+        // One mount per trace: nothing of the previous trace (its tree, folds, polls) carries over.
         <TracePage
+          key={`${route.projectId}/${route.traceId}`}
           projectId={route.projectId}
           traceId={route.traceId}
           selected={location.search.get('call')}

@@ -25,14 +25,18 @@ export interface TraceCalls {
 /**
  * The calls of a trace as a tree, kept up to date while some of them run: every `pollMs` the ids and end
  * times of the trace are compared with what is on screen, and only new or changed calls are fetched.
+ * Moving to another trace aborts the previous trace's load and poll, so its calls never show up late.
  */
 export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
   const calls = useRef(new Map<string, CallRecord>());
   const [tree, setTree] = useState<CallTree | null>(null);
   const [error, setError] = useState<Error | undefined>(undefined);
+  /** Aborted when the page moves to another trace: in-flight loads and polls of this one stop. */
+  const current = useRef(new AbortController());
 
   useEffect(() => {
     const controller = new AbortController();
+    current.current = controller;
     calls.current = new Map();
     setTree(null);
     setError(undefined);
@@ -52,7 +56,9 @@ export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
   useInterval(
     async () => {
       const seen = calls.current;
-      const latest = await streamCalls(traceQuery(projectId, traceId, POLL_COLUMNS));
+      const { signal } = current.current;
+      const latest = await streamCalls(traceQuery(projectId, traceId, POLL_COLUMNS), signal);
+      if (signal.aborted) return;
       const changed = latest
         .filter((c) => {
           const known = seen.get(c.id);
@@ -66,7 +72,9 @@ export function useTraceCalls(projectId: string, traceId: string): TraceCalls {
           ...traceQuery(projectId, traceId, TRACE_TREE_COLUMNS),
           filter: { trace_ids: [traceId], call_ids: ids },
         };
-        for (const call of await streamCalls(body)) seen.set(call.id, call);
+        const fetched = await streamCalls(body, signal);
+        if (signal.aborted) return; // another trace is on screen now
+        for (const call of fetched) seen.set(call.id, call);
       }
       setTree(CallTree.build(seen.values()));
     },
