@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { isLoopbackHost } from '../server/loopback.js';
 import { resolveServerConfig, resolveStoreConfig } from '../server/server-config.js';
 import { STORE_FLAG_OPTIONS } from './store-flags.js';
 import { startServer } from '../server/start-server.js';
@@ -41,7 +40,7 @@ export async function runServe(args: string[]): Promise<number> {
   const ch = storeConfig.clickhouse;
   const where = ch ? `${new URL(ch.url).origin}, database: ${ch.database}` : `db: ${config.db}`;
   process.stdout.write(`weft serving on ${server.url} (store: ${server.store.kind}, ${where})\n`);
-  if (config.insecure && !isLoopbackHost(config.host) && !(await server.store.hasApiKeys())) {
+  if (config.insecure && !server.loopback && !(await server.store.hasApiKeys())) {
     process.stderr.write(
       `weft: WARNING: --insecure: anyone who can reach ${server.url} can read and write traces\n`,
     );

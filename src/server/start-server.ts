@@ -7,7 +7,7 @@ import type { TraceStore } from '../store/trace-store.js';
 import { createApp } from './app.js';
 import type { AnonymousAccess } from './auth.js';
 import { DEFAULTS } from './defaults.js';
-import { isLoopbackHost } from './loopback.js';
+import { resolveBindAddress } from './bind-address.js';
 import { ServerStartError } from './server-start-error.js';
 
 export interface StartServerOptions {
@@ -38,6 +38,8 @@ export interface RunningServer {
   url: string;
   host: string;
   port: number;
+  /** The host is loopback and resolved to loopback addresses only (keyless requests are then served). */
+  loopback: boolean;
   store: TraceStore;
   /** Stops accepting connections, lets in-flight requests finish (up to the grace period), closes the store. */
   close(): Promise<void>;
@@ -45,7 +47,9 @@ export interface RunningServer {
 
 /**
  * Opens the store and serves the weft app over HTTP. Refuses (ServerStartError `INSECURE_BIND`) to serve a
- * store without API keys on a non-loopback host unless `insecure`. Failures to listen or open the store
+ * store without API keys on a non-loopback host unless `insecure`, and a loopback name (`x.localhost`)
+ * that resolves to a non-loopback address unless `insecure`; it listens on the address the host resolved
+ * to, so the name is not looked up again. Failures to listen or open the store
  * are ServerStartErrors naming the cause; the store is closed again when listening fails.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -64,7 +68,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const store = options.store ?? (await openStore(db, options));
   try {
-    const loopback = isLoopbackHost(host);
+    const bind = await resolveBindAddress(host, port, options.insecure ?? false);
+    const loopback = bind.loopback;
     if (!loopback && !options.insecure && !(await store.hasApiKeys())) {
       throw new ServerStartError(
         `refusing to serve on ${host} without API keys: anyone who can reach it could read and write traces. ` +
@@ -80,13 +85,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       log: options.log,
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
-    await listen(server, host, port);
+    await listen(server, host, bind.listenOn, port);
     const actualPort = (server.address() as AddressInfo).port;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return {
       url: `http://${urlHost}:${actualPort}`,
       host,
       port: actualPort,
+      loopback,
       store,
       close: once(async () => {
         await closeServer(server, graceMs);
@@ -99,7 +105,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+/** Listens on `address` (what `host` resolved to); errors name `host`. */
+function listen(server: Server, host: string, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
@@ -126,7 +133,7 @@ function listen(server: Server, host: string, port: number): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen(port, host);
+    server.listen(port, address);
   });
 }
 

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { Hono } from 'hono';
 import { InvalidOptionError } from '../shared/errors.js';
 import { createTestApp } from './test-app.test-helper.js';
+import type { AppEnv } from './app-env.js';
 import { staticUi } from './static-ui.js';
+import type { StaticUiOptions } from './static-ui.js';
 
 const base = mkdtempSync(join(tmpdir(), 'weft-static-ui-'));
 const dir = join(base, 'ui');
@@ -14,13 +17,29 @@ mkdirSync(join(dir, 'assets'), { recursive: true });
 const INDEX =
   '<!doctype html><html><body><div id="root"></div><script src="/assets/index-abc123.js"></script>';
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(5000))});`;
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg"/>';
+const CSS = 'body{margin:0}';
 writeFileSync(join(dir, 'index.html'), INDEX);
 writeFileSync(join(dir, 'assets', 'index-abc123.js'), SCRIPT);
-writeFileSync(join(dir, 'assets', 'index-abc123.css'), 'body{margin:0}');
-writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+writeFileSync(join(dir, 'assets', 'index-abc123.css'), CSS);
+writeFileSync(join(dir, 'favicon.svg'), SVG);
 writeFileSync(join(base, 'secret.txt'), 'not for the web');
 
 const t = createTestApp({ ui: { dir } });
+
+/** The UI middleware alone on an app, to look at its cache. */
+function uiOnly(options: StaticUiOptions = {}) {
+  const ui = staticUi({ dir, ...options });
+  const app = new Hono<AppEnv>().use('*', ui);
+  return { ui, get: (path: string) => app.request(path, { headers: { 'accept-encoding': 'gzip' } }) };
+}
+
+/** `text` with the characters at the positions of `bits`' set bits percent-encoded. */
+function encodeSome(text: string, bits: number): string {
+  return [...text]
+    .map((ch, i) => ((bits >> i) & 1 ? `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch))
+    .join('');
+}
 after(async () => {
   await t.close();
   rmSync(base, { recursive: true, force: true });
@@ -116,6 +135,63 @@ describe('static UI', () => {
     } finally {
       await unbuilt.close();
       await none.close();
+    }
+  });
+
+  test('memory exhaustion before auth: thousands of spellings of one asset cache it once', async () => {
+    const { ui, get } = uiOnly();
+    const spellings = new Set<string>();
+    for (let i = 0; spellings.size < 3000; i++) {
+      spellings.add(`/x${i}%2f..%2fassets%2findex-abc123.js`);
+      spellings.add(`/assets${'/'.repeat(2 + (i % 50))}index-abc123.js`);
+      spellings.add(`/./assets/${encodeSome('index-abc123.js', i)}`);
+      spellings.add(`/${encodeSome('assets', i % 64)}%2F${'.%2f'.repeat(1 + (i % 20))}index-abc123.js`);
+    }
+    for (const path of spellings) {
+      const res = await get(path);
+      assert.equal(res.status, 200, path);
+      assert.equal(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8'), SCRIPT, path);
+    }
+    assert.equal((await get('/projects/acme/chatbot/calls')).status, 200);
+    const stats = ui.cacheStats();
+    assert.equal(stats.entries, 2, 'one entry per distinct file: the script and index.html');
+    assert.ok(stats.bytes < SCRIPT.length + INDEX.length + 1000, `${stats.bytes} bytes cached`);
+  });
+
+  test('the file cache is bounded in files and bytes; a file over the byte bound is still served', async () => {
+    const files = uiOnly({ cacheMaxFiles: 2 });
+    for (const path of ['/', '/assets/index-abc123.js', '/assets/index-abc123.css', '/favicon.svg']) {
+      assert.equal((await files.get(path)).status, 200, path);
+    }
+    assert.equal(files.ui.cacheStats().entries, 2);
+
+    const bytes = uiOnly({ cacheMaxBytes: 1000 });
+    const big = await bytes.get('/assets/index-abc123.js');
+    assert.equal(big.status, 200);
+    assert.equal(big.headers.get('content-encoding'), null, 'too big to cache: sent as it is');
+    assert.equal(await big.text(), SCRIPT);
+    assert.equal((await bytes.get('/assets/index-abc123.css')).status, 200);
+    assert.equal((await bytes.get('/favicon.svg')).status, 200);
+    assert.deepEqual(bytes.ui.cacheStats(), { entries: 2, bytes: CSS.length + SVG.length });
+  });
+
+  test('odd spellings that stay inside the UI folder are served; escaping ones are 404', async () => {
+    for (const path of ['/assets//index-abc123.js', '/x%2f..%2fassets%2findex-abc123.js', '/./favicon.svg']) {
+      assert.equal((await t.get(path)).status, 200, path);
+    }
+    const hashed = await t.get('/x%2f..%2fassets%2findex-abc123.js');
+    assert.equal(hashed.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    for (const path of [
+      '/assets%2f..%2f..%2fsecret.txt',
+      '/x%2f..%2f..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%2f' + 'ui%2f..%2f'.repeat(3) + 'secret.txt',
+      '/index.html%00.js',
+      '/%E0%A4%A',
+    ]) {
+      const res = await t.get(path);
+      assert.equal(res.status, 404, path);
     }
   });
 

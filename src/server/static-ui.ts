@@ -1,10 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import { InvalidOptionError } from '../shared/errors.js';
 import type { AppEnv } from './app-env.js';
+import { UiFileCache } from './ui-file-cache.js';
+import type { UiFileCacheStats } from './ui-file-cache.js';
 
 /** Defaults of {@link staticUi}. */
 export const DEFAULTS = {
@@ -30,12 +32,31 @@ export const DEFAULTS = {
    * @default 1024
    */
   gzipMinBytes: 1024,
+  /**
+   * Most files of the UI held in memory at once (least recently used go first). The cache is keyed by
+   * the file a request resolves to, so however a path is spelled it holds at most one entry per file.
+   * @default 256
+   */
+  cacheMaxFiles: 256,
+  /**
+   * Most bytes (plain plus gzipped) held in the file cache at once. A file bigger than this is read on
+   * each request and sent uncompressed.
+   * @default 64 MiB
+   */
+  cacheMaxBytes: 64 * 1024 * 1024,
 };
 
 export interface StaticUiOptions {
   /** See `DEFAULTS.dir`. */
   dir?: string;
+  /** See `DEFAULTS.cacheMaxFiles`. */
+  cacheMaxFiles?: number;
+  /** See `DEFAULTS.cacheMaxBytes`. */
+  cacheMaxBytes?: number;
 }
+
+/** The static UI middleware, with a look at its file cache (for tests and diagnostics). */
+export type StaticUiHandler = MiddlewareHandler<AppEnv> & { cacheStats(): UiFileCacheStats };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -70,6 +91,8 @@ interface CachedFile {
   gzipped: Uint8Array<ArrayBuffer> | undefined;
   contentType: string;
   cacheControl: string;
+  /** Bytes held: body plus gzipped. */
+  byteLength: number;
 }
 
 /**
@@ -78,22 +101,30 @@ interface CachedFile {
  * types, gzip when accepted. Every other request passes through to the API routes. It is mounted before
  * authentication: the UI's files are public; the data it shows comes from the API, which is not.
  */
-export function staticUi(options: StaticUiOptions = {}): MiddlewareHandler<AppEnv> {
+export function staticUi(options: StaticUiOptions = {}): StaticUiHandler {
   const dir = options.dir ?? DEFAULTS.dir;
   if (typeof dir !== 'string' || dir === '') throw new InvalidOptionError('ui.dir', dir, 'a folder path');
+  const maxEntries = options.cacheMaxFiles ?? DEFAULTS.cacheMaxFiles;
+  if (!Number.isInteger(maxEntries) || maxEntries < 0)
+    throw new InvalidOptionError('ui.cacheMaxFiles', maxEntries, 'a non-negative integer');
+  const maxBytes = options.cacheMaxBytes ?? DEFAULTS.cacheMaxBytes;
+  if (!Number.isInteger(maxBytes) || maxBytes < 0)
+    throw new InvalidOptionError('ui.cacheMaxBytes', maxBytes, 'a non-negative integer of bytes');
   const root = resolve(dir);
-  const cache = new Map<string, CachedFile>();
+  const cache = new UiFileCache<CachedFile>({ maxEntries, maxBytes });
 
-  const load = (relative: string): CachedFile | null => {
-    const cached = cache.get(relative);
+  const load = (requestPath: string): CachedFile | null => {
+    const full = resolveUiPath(root, requestPath);
+    if (full === null) return null;
+    const cached = cache.get(full);
     if (cached) return cached;
     // Misses are not cached: a build finished after the server started shows up without a restart.
-    const file = readUiFile(root, relative);
-    if (file) cache.set(relative, file);
+    const file = readUiFile(root, full, maxBytes);
+    if (file) cache.set(full, file);
     return file;
   };
 
-  return async (c, next) => {
+  const handler: MiddlewareHandler<AppEnv> = async (c, next) => {
     const method = c.req.method;
     if (method !== 'GET' && method !== 'HEAD') return next();
     const path = c.req.path;
@@ -119,10 +150,15 @@ export function staticUi(options: StaticUiOptions = {}): MiddlewareHandler<AppEn
     headers['content-length'] = String(body.byteLength);
     return method === 'HEAD' ? c.body(null, 200, headers) : c.body(body, 200, headers);
   };
+  return Object.assign(handler, { cacheStats: () => cache.stats() });
 }
 
-/** Reads `relative` under `root`, or null when it is missing, a folder, or escapes `root`. */
-function readUiFile(root: string, relative: string): CachedFile | null {
+/**
+ * The absolute path `relative` (a request path without its leading `/`, still URL-encoded) names under
+ * `root`, or null when it cannot be decoded or resolves outside `root`. Every spelling of one file
+ * (`assets//x.js`, `a%2f..%2fassets/x.js`, ...) gives the same path.
+ */
+export function resolveUiPath(root: string, relative: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(relative);
@@ -131,7 +167,14 @@ function readUiFile(root: string, relative: string): CachedFile | null {
   }
   if (decoded.includes('\0')) return null;
   const full = resolve(join(root, decoded));
-  if (!full.startsWith(root + sep)) return null;
+  return full.startsWith(root + sep) ? full : null;
+}
+
+/**
+ * Reads the file at `full` (inside `root`), or null when it is missing or a folder. It is gzipped once
+ * here when compressible, big enough, and small enough to be cached (`maxBytes`).
+ */
+function readUiFile(root: string, full: string, maxBytes: number): CachedFile | null {
   try {
     if (!statSync(full).isFile()) return null;
   } catch {
@@ -139,14 +182,15 @@ function readUiFile(root: string, relative: string): CachedFile | null {
   }
   const ext = extname(full).toLowerCase();
   const body = new Uint8Array(readFileSync(full));
-  const hashed = decoded.startsWith('assets/');
+  const hashed = relative(root, full).startsWith(`assets${sep}`);
+  const compress =
+    COMPRESSIBLE.has(ext) && body.byteLength >= DEFAULTS.gzipMinBytes && body.byteLength <= maxBytes;
+  const gzipped = compress ? new Uint8Array(gzipSync(body)) : undefined;
   return {
     body,
-    gzipped:
-      COMPRESSIBLE.has(ext) && body.byteLength >= DEFAULTS.gzipMinBytes
-        ? new Uint8Array(gzipSync(body))
-        : undefined,
+    gzipped,
     contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
     cacheControl: hashed ? DEFAULTS.assetCacheControl : DEFAULTS.pageCacheControl,
+    byteLength: body.byteLength + (gzipped?.byteLength ?? 0),
   };
 }

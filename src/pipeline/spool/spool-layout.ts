@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OWNER_ONLY } from '../../shared/owner-only.js';
+import { withoutCredentials } from '../../shared/without-credentials.js';
 
 /**
  * Where spooled items live on disk:
@@ -16,6 +18,9 @@ import { join } from 'node:path';
  * A process adopts the folders of processes that are no longer alive (crashed, killed, exited with
  * data unsent) by renaming them into its own folder: the rename is atomic, so two processes never
  * replay the same folder.
+ *
+ * Folders are created owner-only (0700) and files 0600 (see OWNER_ONLY). `server.json` never holds
+ * credentials: the URL is written without user info, query or fragment.
  */
 export function serverDir(root: string, projectId: string, serverUrl: string): string {
   const [entity = '_', project = '_'] = projectId.split('/');
@@ -36,16 +41,26 @@ export function releaseOwnDir(own: string): void {
   ownedHere.delete(own);
 }
 
-/** Creates this process's own folder (with its lock) and records the server URL. */
+/**
+ * Creates this process's own folder (with its lock) and records the server URL, without credentials
+ * (a `server.json` an older version wrote with them is rewritten).
+ */
 export function createOwnDir(dir: string, serverUrl: string): string {
-  mkdirSync(dir, { recursive: true });
-  const info = join(dir, 'server.json');
-  if (!existsSync(info)) writeFileSync(info, JSON.stringify({ serverUrl }) + '\n');
+  mkdirSync(dir, { recursive: true, mode: OWNER_ONLY.dir });
+  writeServerInfo(join(dir, 'server.json'), serverUrl);
   const own = join(dir, `p${process.pid}-${Date.now().toString(36)}-${(ownCount++).toString(36)}`);
-  mkdirSync(own);
-  writeFileSync(join(own, 'lock'), String(process.pid));
+  mkdirSync(own, { mode: OWNER_ONLY.dir });
+  writeFileSync(join(own, 'lock'), String(process.pid), { mode: OWNER_ONLY.file });
   ownedHere.add(own);
   return own;
+}
+
+function writeServerInfo(info: string, serverUrl: string): void {
+  const content = JSON.stringify({ serverUrl: withoutCredentials(serverUrl) }) + '\n';
+  if (existsSync(info) && readFileSync(info, 'utf8') === content) return;
+  const tmp = `${info}.${process.pid}.tmp`;
+  writeFileSync(tmp, content, { mode: OWNER_ONLY.file });
+  renameSync(tmp, info);
 }
 
 /** Moves every folder of a dead writer into `own`; returns the adopted paths, oldest first. */

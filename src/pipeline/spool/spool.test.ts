@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { DeadLetter } from './dead-letter.js';
 import { SeqRuns } from './seq-runs.js';
 import { releaseOwnDir } from './spool-layout.js';
 import { Spool, type SpoolConfig } from './spool.js';
@@ -129,6 +139,73 @@ test('nothing touches the disk until something is spooled', () => {
   assert.equal(spool.recover(), false);
   spool.close();
   assert.equal(existsSync(spool.dir), false);
+});
+
+/** `path` and everything under it, each with its permission bits. */
+function modes(path: string): { path: string; dir: boolean; mode: number }[] {
+  const st = statSync(path);
+  const here = { path, dir: st.isDirectory(), mode: st.mode & 0o777 };
+  if (!here.dir) return [here];
+  return [here, ...readdirSync(path).flatMap((n) => modes(join(path, n)))];
+}
+
+test('files owner-only: spool folders are 0700 and segments, acks, locks, dead letters 0600 under umask 022', () => {
+  const previous = process.umask(0o022);
+  try {
+    const base = mkdtempSync(join(tmpdir(), 'weft-spool-modes-'));
+    roots.push(base);
+    const root = join(base, '.weft', 'spool');
+    const cfg = config({ root, segmentBytes: 1500 });
+    const first = new Spool(cfg);
+    for (let i = 0; i < 60; i++) first.append('complete', i + 1, rec(i));
+    first.commit(first.read(3, 1 << 20)!); // writes an ack
+    new DeadLetter(first.dir).write('complete', rec(1), 400, 'bad');
+    first.syncNow();
+    kill(first);
+    const second = new Spool(cfg);
+    assert.equal(second.recover(), true); // an adopted folder inside a new own folder
+    second.append('complete', 61, rec(61));
+
+    const all = modes(join(base, '.weft'));
+    const names = all.map((e) => e.path.slice(base.length));
+    for (const expected of [
+      'ack',
+      'lock',
+      'server.json',
+      'dead-letter.ndjson',
+      'seg-000001.log',
+      'adopted-p',
+    ]) {
+      assert.ok(
+        names.some((n) => n.includes(expected)),
+        `${expected} among ${names.join(' ')}`,
+      );
+    }
+    for (const e of all) {
+      assert.equal(e.mode, e.dir ? 0o700 : 0o600, `${e.path}: ${e.mode.toString(8)}`);
+    }
+    second.close();
+  } finally {
+    process.umask(previous);
+  }
+});
+
+test('no credentials persisted: server.json holds the server URL without user info, query or fragment', () => {
+  const cfg = config({ serverUrl: 'http://api:SECRET-KEY@127.0.0.1:1/weft?api_key=SECRET-Q#SECRET-F' });
+  const spool = new Spool(cfg);
+  spool.append('complete', 1, rec(1));
+  const info = readFileSync(join(spool.dir, 'server.json'), 'utf8');
+  assert.deepEqual(JSON.parse(info), { serverUrl: 'http://127.0.0.1:1/weft' });
+  assert.doesNotMatch(info, /SECRET|api:/);
+  spool.close();
+
+  // A server.json an older version wrote with the key in it is rewritten by the next writer.
+  writeFileSync(join(spool.dir, 'server.json'), JSON.stringify({ serverUrl: cfg.serverUrl }) + '\n');
+  const next = new Spool(cfg);
+  next.append('complete', 2, rec(2));
+  assert.equal(readFileSync(join(spool.dir, 'server.json'), 'utf8'), info);
+  assert.deepEqual(drain(next), ['c2']);
+  next.close();
 });
 
 test('SeqRuns stores consecutive sequence numbers as runs', () => {

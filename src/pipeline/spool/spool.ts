@@ -12,6 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { OWNER_ONLY } from '../../shared/owner-only.js';
 import type { ItemKind } from '../send-queue.js';
 import { readLines, type SpoolPosition } from './spool-cursor.js';
 import {
@@ -147,7 +148,9 @@ export class Spool {
     this.ack = batch.end;
     this.ownSeqs.shift(batch.own);
     this.ownPending -= batch.own;
-    writeFileSync(join(batch.end.folder, 'ack'), `${batch.end.segment} ${batch.end.offset}\n`);
+    writeFileSync(join(batch.end.folder, 'ack'), `${batch.end.segment} ${batch.end.offset}\n`, {
+      mode: OWNER_ONLY.file,
+    });
     if (!this.isWriting(batch.end) && batch.end.offset >= sizeOf(join(batch.end.folder, batch.end.segment))) {
       this.advancePastEnd();
     }
@@ -205,7 +208,7 @@ export class Spool {
     }
     this.segIndex++;
     const name = `seg-${String(this.segIndex).padStart(6, '0')}.log`;
-    this.fd = openSync(join(this.own!, name), 'a');
+    this.fd = openSync(join(this.own!, name), 'a', OWNER_ONLY.file);
     this.segBytes = 0;
   }
 
@@ -248,7 +251,7 @@ export class Spool {
     const next = segmentNames(pos.folder).find((s) => s > pos.segment);
     if (next) {
       this.ack = { folder: pos.folder, segment: next, offset: 0 };
-      writeFileSync(join(pos.folder, 'ack'), `${next} 0\n`);
+      writeFileSync(join(pos.folder, 'ack'), `${next} 0\n`, { mode: OWNER_ONLY.file });
       return;
     }
     this.ack = undefined;

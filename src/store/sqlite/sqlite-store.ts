@@ -6,11 +6,13 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { CallRecord } from '../../shared/call-types.js';
 import { StoreError, WeftError } from '../../shared/errors.js';
+import { OWNER_ONLY } from '../../shared/owner-only.js';
 import type { CallPart, CallsQuery, TraceStore } from '../trace-store.js';
 import { rowToCall, selectList } from './call-fields.js';
 import { compileCallsCount, compileCallsSelect } from './call-query-sql.js';
 import { CallStream } from './call-stream.js';
 import { applyMigrations } from './migrations.js';
+import { createOwnerOnlyDbFile, restrictDbSidecars } from './owner-only-db-file.js';
 import { ReadPool, StatementCache } from './read-pool.js';
 import { SqliteApiKeys } from './sqlite-api-keys.js';
 import { SqliteFeedback } from './sqlite-feedback.js';
@@ -109,7 +111,8 @@ export class SqliteStore extends StoreFront implements TraceStore {
   }
 
   /**
-   * Opens (creating it and its parent folders if needed) and migrates the store at `file`. Throws a
+   * Opens (creating it and its parent folders if needed, owner-only: file and its -wal/-shm 0600,
+   * new folders 0700) and migrates the store at `file`. Throws a
    * WeftError (`STORE_OPEN_FAILED`) naming the path if it cannot be opened for writing.
    */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -122,10 +125,12 @@ export class SqliteStore extends StoreFront implements TraceStore {
         tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-memory-'));
         target = path.join(tempDir, 'weft.db');
       }
-      fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+      fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true, mode: OWNER_ONLY.dir });
+      createOwnerOnlyDbFile(target);
       db = new Database(target, { timeout: opts.busyTimeoutMs });
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new Error(`could not enable WAL mode (journal_mode is ${String(mode)})`);
+      restrictDbSidecars(target);
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutocheckpointPages))}`);
       db.pragma(`journal_size_limit = ${Math.max(-1, Math.floor(opts.walSizeLimitBytes))}`);
