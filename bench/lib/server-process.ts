@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { forkReady, type ReadyChild } from './child-process.js';
 
 /**
@@ -49,6 +50,17 @@ export class ServerProcess {
       for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, i + 1)) lines++;
     }
     return { lines, bytes };
+  }
+
+  /** The server's resident set size in bytes, read from /proc (Linux), or NaN elsewhere. */
+  rssBytes(): number {
+    try {
+      const status = readFileSync(`/proc/${this.proc.child.pid}/status`, 'utf8');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return kb === undefined ? NaN : Number(kb) * 1024;
+    } catch {
+      return NaN;
+    }
   }
 
   stop(): Promise<void> {
