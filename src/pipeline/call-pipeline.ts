@@ -206,9 +206,9 @@ export class CallPipeline {
     const pairingTimeoutMs = options.pairingTimeoutMs ?? FINISH_DEFAULTS.pairingTimeoutMs;
     if (!this.pairing.isEmpty() && pairingTimeoutMs > 0) {
       let timer: NodeJS.Timeout | undefined;
+      // Not unref'd: the awaited finish() keeps the process alive while it waits for running calls.
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, pairingTimeoutMs);
-        timer.unref();
       });
       await Promise.race([this.pairing.whenEmpty(), deadline]);
       clearTimeout(timer);

@@ -6,8 +6,9 @@ interface Waiter {
 /**
  * What flush() waits on: a sequence watermark. A waiter for `upTo` resolves once every item with a
  * sequence number up to it is settled (sent, given up on, or counted), that is once the lowest
- * unsettled sequence number is above it, or when its timeout passes. Timers never keep the process
- * alive.
+ * unsettled sequence number is above it, or when its timeout passes. A waiter's timer keeps the
+ * process alive: code awaiting flush()/finish() runs after it resolves, even when nothing else is
+ * pending (the wait is bounded by its timeout; with no waiter there is no timer).
  */
 export class SettleWaiters {
   private waiters: Waiter[] = [];
@@ -19,7 +20,6 @@ export class SettleWaiters {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         resolve(true);
       }, timeoutMs);
-      timer.unref();
       const waiter: Waiter = {
         upTo,
         resolve: () => {
