@@ -1,3 +1,4 @@
+import { isPromise } from 'node:util/types';
 import { traceContext, type TraceFrame } from './call-context.js';
 import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
@@ -82,41 +83,42 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
       endCall(client, meta, call, undefined, { thrown });
       throw thrown;
     }
-    if (kind === 'gen' && isIterator(result)) {
-      return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) =>
-        endCall(client, meta, call, items, e),
-      );
-    }
-    if (kind === 'asyncgen' && isIterator(result)) {
-      return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) =>
-        endCall(client, meta, call, items, e),
-      );
-    }
-    if ((kind === 'async' && result instanceof Promise) || isPlainPromise(result)) {
-      // A derived promise keeps unhandled rejections unhandled, as without tracing.
-      return result.then(
-        (value: unknown) => {
-          endCall(client, meta, call, value, undefined);
-          return value;
-        },
-        (thrown: unknown) => {
-          endCall(client, meta, call, undefined, { thrown });
-          throw thrown;
-        },
-      );
-    }
-    if (isThenable(result)) {
-      // A Promise subclass or custom thenable (e.g. an SDK's APIPromise with extra methods) is
-      // returned as is, so its methods stay; the call ends when it settles.
-      try {
-        result.then(
-          (value: unknown) => endCall(client, meta, call, value, undefined),
-          (thrown: unknown) => endCall(client, meta, call, undefined, { thrown }),
+    switch (shapeOf(kind, result)) {
+      case 'gen':
+        return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) =>
+          endCall(client, meta, call, items, e),
         );
-      } catch (thrown) {
-        endCall(client, meta, call, undefined, { thrown });
-      }
-      return result;
+      case 'asyncgen':
+        return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) =>
+          endCall(client, meta, call, items, e),
+        );
+      case 'plain-promise':
+        // A derived promise keeps unhandled rejections unhandled, as without tracing.
+        return (result as Promise<unknown>).then(
+          (value: unknown) => {
+            endCall(client, meta, call, value, undefined);
+            return value;
+          },
+          (thrown: unknown) => {
+            endCall(client, meta, call, undefined, { thrown });
+            throw thrown;
+          },
+        );
+      case 'promise':
+        // A Promise subclass (e.g. an SDK's APIPromise with extra methods) is returned as is, so its
+        // methods stay; the call ends when it settles. Only native promises: a custom thenable (a query
+        // builder whose `then` runs the query) is a value, its `then` left for the user to call.
+        try {
+          (result as Promise<unknown>).then(
+            (value: unknown) => endCall(client, meta, call, value, undefined),
+            (thrown: unknown) => endCall(client, meta, call, undefined, { thrown }),
+          );
+        } catch (thrown) {
+          endCall(client, meta, call, undefined, { thrown });
+        }
+        return result;
+      case 'value':
+        break;
     }
     endCall(client, meta, call, result, undefined);
     return result;
@@ -162,24 +164,23 @@ function oneByte(s: string): string {
   return /^[\u0000-\u00ff]*$/.test(s) ? Buffer.from(s, 'latin1').toString('latin1') : s;
 }
 
-/** A native Promise with nothing of its own that a caller could miss on a derived promise. */
-function isPlainPromise(v: unknown): v is Promise<unknown> {
-  return (
-    v instanceof Promise && Object.getPrototypeOf(v) === Promise.prototype && Object.keys(v).length === 0
-  );
+type ResultShape = 'gen' | 'asyncgen' | 'plain-promise' | 'promise' | 'value';
+
+/**
+ * How an op's return value is traced. Every inspection is guarded: a revoked Proxy or one whose traps
+ * throw is a value (recorded, returned untouched). `isPromise` reads no property and runs no trap.
+ */
+function shapeOf(kind: string, result: unknown): ResultShape {
+  try {
+    if ((kind === 'gen' || kind === 'asyncgen') && isIterator(result)) return kind;
+    if (!isPromise(result)) return 'value';
+    const plain = Object.getPrototypeOf(result) === Promise.prototype && Object.keys(result).length === 0;
+    return plain ? 'plain-promise' : 'promise';
+  } catch {
+    return 'value';
+  }
 }
 
 function isIterator(v: unknown): boolean {
   return v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function';
-}
-
-function isThenable(
-  v: unknown,
-): v is { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown } {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
-  try {
-    return typeof (v as { then?: unknown }).then === 'function';
-  } catch {
-    return false;
-  }
 }
