@@ -1,3 +1,4 @@
+import { isProjectId } from '../shared/project-id.js';
 import { InvalidOptionError } from '../shared/errors.js';
 import { resolvePipelineOptions } from '../pipeline/pipeline-options.js';
 import type { PipelineOptions } from '../pipeline/pipeline-defaults.js';
@@ -80,15 +81,13 @@ export interface ResolvedClientOptions extends PipelineOptions {
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
-const PROJECT_RE = /^[^/\s]+\/[^/\s]+$/;
-
 /** Options over environment over defaults; throws InvalidOptionError naming the option and value. */
 export function resolveClientOptions(options: InitOptions): ResolvedClientOptions {
   if (options === null || typeof options !== 'object')
     throw new InvalidOptionError('options', options, 'an object');
   const env = readSdkEnv();
   const project = options.project ?? env.project;
-  if (typeof project !== 'string' || !PROJECT_RE.test(project)) {
+  if (typeof project !== 'string' || !isProjectId(project)) {
     throw new InvalidOptionError('project', project, "'entity/project' (or set WEFT_PROJECT)");
   }
   const serverUrl = options.serverUrl ?? env.serverUrl ?? CLIENT_DEFAULTS.serverUrl;

@@ -1,3 +1,4 @@
+import { isProjectId } from '../server/validation/project-id.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Receiver } from '../../test/helpers/receiver.js';
@@ -32,4 +33,16 @@ test('invalid options throw a WeftError naming the option and value', async () =
   await assert.rejects(init({ project: 'a/b', serverUrl: 'ftp://x' }), /serverUrl="ftp:\/\/x"/);
   await assert.rejects(init({ project: 'a/b', maxBatchSize: 0 }), /maxBatchSize=0/);
   await assert.rejects(init({ project: 'a/b', batchIntervalMs: 1.5 }), /batchIntervalMs=1.5/);
+});
+
+test('init() rejects project ids the server rejects, with the same rule (no `:`, no `..` paths)', async () => {
+  for (const project of ['acme/a:b', '../..', 'acme/..', './x', 'a b/c', 'acme/x%2f', 'a/b/c']) {
+    await assert.rejects(
+      init({ project, spoolDir: false }),
+      (e: unknown) => e instanceof InvalidOptionError && e.option === 'project',
+      project,
+    );
+  }
+  assert.equal(isProjectId('acme/chat-bot_2.0'), true);
+  assert.equal(isProjectId('acme/..'), false, 'the server refuses it too');
 });

@@ -1,14 +1,8 @@
 import { ValidationError } from '../../shared/errors.js';
+import { isProjectId } from '../../shared/project-id.js';
 import type { FieldReader } from './field-reader.js';
 
-/** One segment of `entity/project`: no slash, whitespace, or URL-special characters; at most 128 chars. */
-const SEGMENT = /^[^/\\\s#?%:]{1,128}$/;
-
-/** True for a well-formed `entity/project`. */
-export function isProjectId(value: string): boolean {
-  const parts = value.split('/');
-  return parts.length === 2 && parts.every((p) => SEGMENT.test(p));
-}
+export { isProjectId };
 
 /** Checks an `entity/project` string, naming `path` when it is malformed. */
 export function checkProjectId(value: string, path: string): string {
