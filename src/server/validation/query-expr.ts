@@ -4,6 +4,30 @@ import { FieldReader, isJsonObject, kindOf } from './field-reader.js';
 
 const CONVERT_TARGETS = new Set(['int', 'double', 'bool', 'string']);
 
+/** Bounds of a query expression, checked before anything recurses into it (a 400 names the limit). */
+export const QUERY_EXPR_LIMITS = {
+  /**
+   * Deepest nesting of operators (`$and` in `$not` in ...); deeper is a 400. SQLite refuses
+   * expression trees past 1 000 and recursion past a few thousand overflows the stack.
+   * @default 64
+   */
+  maxDepth: 64,
+  /**
+   * Most operands in one expression, `$in` list items included (a list of 50 000 ids is fine).
+   * @default 100000
+   */
+  maxOperands: 100_000,
+  /**
+   * Deepest nesting of arrays and objects inside one `$literal`.
+   * @default 32
+   */
+  maxLiteralDepth: 32,
+};
+
+interface Budget {
+  operands: number;
+}
+
 /**
  * Checks the shape of a `query` field (`{ $expr: operand }`) so that a malformed expression is a 400
  * naming the exact node (`query.$expr.$and[1].$eq`). Which fields may be read is the store's business.
@@ -11,11 +35,20 @@ const CONVERT_TARGETS = new Set(['int', 'double', 'bool', 'string']);
 export function parseQueryExpr(value: unknown, path: string): { $expr: QueryOperand } {
   const r = FieldReader.of(value, path);
   if (!r.has('$expr')) r.fail('$expr', 'is required');
-  checkOperand(r.any('$expr'), r.at('$expr'));
+  checkOperand(r.any('$expr'), r.at('$expr'), 1, { operands: 0 });
   return { $expr: r.any('$expr') as QueryOperand };
 }
 
-function checkOperand(value: unknown, path: string): void {
+function checkOperand(value: unknown, path: string, depth: number, budget: Budget): void {
+  if (depth > QUERY_EXPR_LIMITS.maxDepth) {
+    throw new ValidationError(
+      path,
+      `the expression nests deeper than ${QUERY_EXPR_LIMITS.maxDepth} operators`,
+    );
+  }
+  if (++budget.operands > QUERY_EXPR_LIMITS.maxOperands) {
+    throw new ValidationError(path, `the expression has more than ${QUERY_EXPR_LIMITS.maxOperands} operands`);
+  }
   if (!isJsonObject(value))
     throw new ValidationError(path, `expected an operand object, got ${kindOf(value)}`);
   const keys = Object.keys(value);
@@ -30,6 +63,7 @@ function checkOperand(value: unknown, path: string): void {
   const at = `${path}.${op}`;
   switch (op) {
     case '$literal':
+      checkLiteralDepth(arg, at);
       return;
     case '$getField':
       if (typeof arg !== 'string' || arg === '')
@@ -37,7 +71,7 @@ function checkOperand(value: unknown, path: string): void {
       return;
     case '$convert': {
       const c = FieldReader.of(arg, at);
-      checkOperand(c.any('input'), c.at('input'));
+      checkOperand(c.any('input'), c.at('input'), depth + 1, budget);
       const to = c.any('to');
       if (typeof to !== 'string' || !CONVERT_TARGETS.has(to))
         c.fail('to', 'expected one of int, double, bool, string');
@@ -45,28 +79,28 @@ function checkOperand(value: unknown, path: string): void {
     }
     case '$and':
     case '$or':
-      operandList(arg, at).forEach((o, i) => checkOperand(o, `${at}[${i}]`));
+      operandList(arg, at).forEach((o, i) => checkOperand(o, `${at}[${i}]`, depth + 1, budget));
       return;
     case '$not':
-      fixedList(arg, at, 1).forEach((o, i) => checkOperand(o, `${at}[${i}]`));
+      fixedList(arg, at, 1).forEach((o, i) => checkOperand(o, `${at}[${i}]`, depth + 1, budget));
       return;
     case '$eq':
     case '$gt':
     case '$gte':
     case '$lt':
     case '$lte':
-      fixedList(arg, at, 2).forEach((o, i) => checkOperand(o, `${at}[${i}]`));
+      fixedList(arg, at, 2).forEach((o, i) => checkOperand(o, `${at}[${i}]`, depth + 1, budget));
       return;
     case '$in': {
       const [lhs, rhs] = fixedList(arg, at, 2);
-      checkOperand(lhs, `${at}[0]`);
-      operandList(rhs, `${at}[1]`).forEach((o, i) => checkOperand(o, `${at}[1][${i}]`));
+      checkOperand(lhs, `${at}[0]`, depth + 1, budget);
+      operandList(rhs, `${at}[1]`).forEach((o, i) => checkOperand(o, `${at}[1][${i}]`, depth + 1, budget));
       return;
     }
     case '$contains': {
       const c = FieldReader.of(arg, at);
-      checkOperand(c.any('input'), c.at('input'));
-      checkOperand(c.any('substr'), c.at('substr'));
+      checkOperand(c.any('input'), c.at('input'), depth + 1, budget);
+      checkOperand(c.any('substr'), c.at('substr'), depth + 1, budget);
       c.optionalBoolean('case_insensitive');
       return;
     }
@@ -86,4 +120,22 @@ function fixedList(value: unknown, path: string, n: number): unknown[] {
   if (list.length !== n)
     throw new ValidationError(path, `expected ${n} operand${n === 1 ? '' : 's'}, got ${list.length}`);
   return list;
+}
+
+/** A `$literal` value nests arrays and objects at most `maxLiteralDepth` deep (checked without recursion). */
+function checkLiteralDepth(value: unknown, path: string): void {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > QUERY_EXPR_LIMITS.maxLiteralDepth) {
+      throw new ValidationError(
+        path,
+        `the literal nests deeper than ${QUERY_EXPR_LIMITS.maxLiteralDepth} levels`,
+      );
+    }
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v !== null && typeof v === 'object') for (const child of Object.values(v)) next.push(child);
+    }
+    level = next;
+  }
 }

@@ -1,3 +1,4 @@
+import { own } from '../../shared/own.js';
 export type { RecordField } from '../query-operands.js';
 import { selectedFields as selectRecordFields, type RecordField } from '../query-operands.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
@@ -166,7 +167,7 @@ export function jsonPath(segments: string[], where: string): string {
 export function callFieldResolver(mode: 'merged' | 'row', use: FieldUse): FieldResolver {
   const need = (...columns: MergedColumn[]) => columns.forEach((c) => use.columns.add(c));
   const resolver: FieldResolver = (field, where): ResolvedField => {
-    const name = ALIASES[field] ?? field;
+    const name = own(ALIASES, field) ?? field;
     if (DERIVED.has(name)) {
       need('started_at', 'ended_at', 'exception');
       if (name === 'latency_ms') {
@@ -193,7 +194,7 @@ export function callFieldResolver(mode: 'merged' | 'row', use: FieldUse): FieldR
         equals,
       };
     }
-    const top = TOP_LEVEL[name];
+    const top = own(TOP_LEVEL, name);
     if (top) {
       if (top.column) need(top.column);
       if (mode === 'row') {
@@ -207,7 +208,7 @@ export function callFieldResolver(mode: 'merged' | 'row', use: FieldUse): FieldR
     }
     const dot = name.indexOf('.');
     const head = dot < 0 ? name : name.slice(0, dot);
-    if (dot < 0 || !(head in TOP_LEVEL || DERIVED.has(head))) {
+    if (dot < 0 || !(Object.hasOwn(TOP_LEVEL, head) || DERIVED.has(head))) {
       throw new ValidationError(where, `unknown call field "${field}"`);
     }
     const headField = TOP_LEVEL[head];
@@ -226,7 +227,7 @@ export function callFieldResolver(mode: 'merged' | 'row', use: FieldUse): FieldR
 
 /** The record fields to read for a `columns` list (see query-operands.ts). */
 export function selectedFields(columns: string[] | undefined, where = 'columns'): RecordField[] {
-  return selectRecordFields(columns, (head) => head in TOP_LEVEL || DERIVED.has(head), where);
+  return selectRecordFields(columns, (head) => Object.hasOwn(TOP_LEVEL, head) || DERIVED.has(head), where);
 }
 
 /** The merged columns that the output of these record fields reads. */

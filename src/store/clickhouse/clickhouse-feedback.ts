@@ -1,3 +1,4 @@
+import { own } from '../../shared/own.js';
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso, nowMicros } from '../../shared/time.js';
@@ -31,7 +32,7 @@ const FIELDS: Record<string, { typed: Typed; kind: FieldKind }> = {
 };
 
 export const resolveFeedbackField: FieldResolver = (field, where) => {
-  const top = FIELDS[field];
+  const top = own(FIELDS, field);
   if (top) return { value: top.typed, kind: top.kind };
   if (field.startsWith('payload.')) {
     const path = jsonPath(field.slice('payload.'.length).split('.'), where);

@@ -9,6 +9,7 @@ import {
   asText,
   compare,
   convert,
+  inList,
   isNull,
   literal,
   sortKeys,
@@ -150,6 +151,9 @@ function coerceForField(side: Compiled, otherField: ResolvedField | undefined, a
     : { value: { t: 'num', sql: sqlNumber(us), affinity: 'none', literal: us }, literal: { value: us } };
 }
 
+/** `$in` lists longer than this become one `IN (...)` where they can (see `inList`), not ORs. */
+const IN_LIST_OR_MAX = 32;
+
 function compileIn(arg: unknown, resolve: FieldResolver, at: string): string {
   const pair = expectArray(arg, at);
   if (pair.length !== 2) throw new ValidationError(at, 'expected [operand, [operands...]]');
@@ -159,6 +163,13 @@ function compileIn(arg: unknown, resolve: FieldResolver, at: string): string {
   const items = list.map((item, i) =>
     coerceForField(compileOperand(item, resolve, `${at}[1][${i}]`), needle.field, `${at}[1][${i}]`),
   );
+  if (!needle.field?.equals && items.length > IN_LIST_OR_MAX) {
+    const asIn = inList(
+      needle.value,
+      items.map((item) => item.value),
+    );
+    if (asIn !== undefined) return asIn;
+  }
   const preds = items.map((item) => {
     const special = specialEquals(needle, item);
     if (special !== undefined) return special;

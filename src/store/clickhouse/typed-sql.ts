@@ -203,6 +203,25 @@ function parts(v: Typed): Parts {
   }
 }
 
+/**
+ * `left IN (rights...)` as one predicate, equal to OR-ing `compare(left, '=', right)` over the rights,
+ * when that can be said with ClickHouse's `IN`: `left` a text or number expression and every right a
+ * literal of the same kind after affinity (null literals match nothing and are left out). Undefined
+ * otherwise (the caller ORs the comparisons). A list of 50 000 ids stays one short expression.
+ */
+export function inList(left: Typed, rights: readonly Typed[]): string | undefined {
+  if (left.t === 'json') return jsonInList(left.node, rights);
+  if (left.t !== 'str' && left.t !== 'num') return undefined;
+  const values: string[] = [];
+  for (const right of rights) {
+    if (right.t === 'null') continue;
+    const [a, b] = applyAffinity(left, right);
+    if (a !== left || b.t !== left.t || b.literal === undefined) return undefined;
+    values.push(b.sql);
+  }
+  return values.length === 0 ? FALSE_SQL : `ifNull(${left.sql} IN (${values.join(', ')}), 0)`;
+}
+
 /** `a op b` as a predicate, with SQLite's semantics (see the module comment). */
 export function compare(left: Typed, op: CompareOp, right: Typed): string {
   const [a, b] = applyAffinity(left, right);
@@ -253,6 +272,24 @@ function compareJsonWith(n: JsonNodeSql, op: CompareOp, other: Typed): string {
     `(${pa.rank} != 0 AND ${pb.rank} != 0 AND ` +
     `if(${pa.rank} = ${pb.rank}, if(${pa.rank} = 1, ${pa.num} ${op} ${pb.num}, ${pa.text} ${op} ${pb.text}), ${pa.rank} ${op} ${pb.rank}))`
   );
+}
+
+/** `inList` for a JSON node: all-text literals (as in compareJsonWith's `=`) or all-number literals. */
+function jsonInList(n: JsonNodeSql, rights: readonly Typed[]): string | undefined {
+  const texts: string[] = [];
+  const nums: string[] = [];
+  for (const r of rights) {
+    if (r.t === 'null') continue;
+    if (r.t === 'str' && r.literal !== undefined) texts.push(r.literal);
+    else if (r.t === 'num' && r.literal !== undefined) nums.push(r.sql);
+    else return undefined;
+  }
+  if (texts.length > 0 && nums.length > 0) return undefined;
+  if (nums.length > 0) return `(${jsonRank(n)} = 1 AND ${n.num} IN (${nums.join(', ')}))`;
+  if (texts.length === 0) return FALSE_SQL;
+  const quoted = texts.map((t) => sqlString(JSON.stringify(t))).join(', ');
+  const plain = texts.map((t) => sqlString(t)).join(', ');
+  return `((${n.kind} = 2 AND ${n.raw} IN (${quoted})) OR (${n.kind} = 3 AND ${n.raw} IN (${plain})))`;
 }
 
 /** `value IS NULL` as a predicate. */

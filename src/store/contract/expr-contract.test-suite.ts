@@ -174,6 +174,44 @@ export function exprContract(open: () => Promise<TraceStore>): void {
       await rejects({ $convert: { input: lit(1), to: 'date' } }, /\$convert\.to/);
     });
 
+    test('fields named like Object.prototype members are unknown fields (400), not 500s', async () => {
+      for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) {
+        await assert.rejects(
+          drain(store, { project_id: project, query: { $expr: { $eq: [field(name), lit('x')] } } as never }),
+          (err) => err instanceof ValidationError && err.message.includes(name),
+          name,
+        );
+        await assert.rejects(
+          drain(store, { project_id: project, sort_by: [{ field: name, direction: 'asc' }] }),
+          (err) => err instanceof ValidationError && /^sort_by\[0\]/.test(err.path),
+          `sort_by ${name}`,
+        );
+        await assert.rejects(
+          drain(store, {
+            project_id: project,
+            query: { $expr: { $eq: [field(`${name}.x`), lit(1)] } } as never,
+          }),
+          (err) => err instanceof ValidationError,
+          `${name}.x`,
+        );
+        // A JSON key of that name inside inputs is an ordinary path.
+        assert.deepEqual(await where({ $eq: [field(`inputs.${name}`), lit('x')] }), []);
+      }
+    });
+
+    test('$in with 50 000 items (ids, op names, times) answers like a short list', async () => {
+      const many = (hit: string, make: (i: number) => string) => [
+        ...Array.from({ length: 49_999 }, (_, i) => lit(make(i))),
+        lit(hit),
+      ];
+      assert.deepEqual(await where({ $in: [field('id'), many('root2', (i) => `nope-${i}`)] }), ['root2']);
+      assert.deepEqual(await where({ $in: [field('op_name'), many('llm', (i) => `op-${i}`)] }), [
+        'child1',
+        'child2',
+      ]);
+      assert.deepEqual(await where({ $in: [field('inputs.q'), many('nothing', (i) => `q-${i}`)] }), []);
+    });
+
     test('literals are bound, never interpolated', async () => {
       const hostile = "x' OR 1=1 --";
       assert.deepEqual(await where({ $eq: [field('op_name'), lit(hostile)] }), []);

@@ -1,3 +1,4 @@
+import { own } from '../../shared/own.js';
 import { selectedFields as selectRecordFields, type RecordField } from '../query-operands.js';
 import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
@@ -79,8 +80,8 @@ function statusEquals(value: unknown): SqlFragment | undefined {
 
 /** Resolves a call field for `$getField` and `sort_by`. */
 export const resolveCallField: FieldResolver = (field, where): ResolvedField => {
-  const name = ALIASES[field] ?? field;
-  const top = TOP_LEVEL[name];
+  const name = own(ALIASES, field) ?? field;
+  const top = own(TOP_LEVEL, name);
   if (top) {
     return name === 'status'
       ? { sql: top.sql, params: [], kind: top.kind, equals: statusEquals }
@@ -88,7 +89,8 @@ export const resolveCallField: FieldResolver = (field, where): ResolvedField => 
   }
   const dot = name.indexOf('.');
   const head = dot < 0 ? name : name.slice(0, dot);
-  if (dot < 0 || !(head in TOP_LEVEL)) throw new ValidationError(where, `unknown call field "${field}"`);
+  if (dot < 0 || !Object.hasOwn(TOP_LEVEL, head))
+    throw new ValidationError(where, `unknown call field "${field}"`);
   if (!JSON_COLUMNS.has(head)) {
     throw new ValidationError(where, `"${head}" is not a JSON field: no dotted path into it ("${field}")`);
   }
@@ -120,7 +122,7 @@ const SELECT_SQL: Record<RecordField, string> = {
 
 /** The record fields to read for a `columns` list (see query-operands.ts). */
 export function selectedFields(columns: string[] | undefined, where = 'columns'): RecordField[] {
-  return selectRecordFields(columns, (head) => head in TOP_LEVEL, where);
+  return selectRecordFields(columns, (head) => Object.hasOwn(TOP_LEVEL, head), where);
 }
 
 /**

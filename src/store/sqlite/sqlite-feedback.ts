@@ -1,3 +1,4 @@
+import { own } from '../../shared/own.js';
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { FeedbackCreate, FeedbackQuery, FeedbackRecord } from '../trace-store.js';
@@ -27,7 +28,7 @@ const FIELDS: Record<string, { sql: string; kind: FieldKind }> = {
 };
 
 export const resolveFeedbackField: FieldResolver = (field, where) => {
-  const top = FIELDS[field];
+  const top = own(FIELDS, field);
   if (top) return { sql: top.sql, params: [], kind: top.kind };
   if (field.startsWith('payload.')) {
     const path = toJsonPath(field.slice('payload.'.length).split('.'), where);

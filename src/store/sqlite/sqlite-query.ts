@@ -149,6 +149,14 @@ function coerceForField(side: Compiled, otherField: ResolvedField | undefined, a
   return { fragment: { sql: '?', params: [us] }, literal: { value: us } };
 }
 
+/** `$in` lists longer than this are bound as one JSON array (`json_each`) instead of one `?` each. */
+const IN_LIST_INLINE_MAX = 32;
+
+function isOneScalarParam(f: SqlFragment): boolean {
+  const [p] = f.params;
+  return f.sql === '?' && f.params.length === 1 && (typeof p === 'string' || typeof p === 'number');
+}
+
 function compileIn(arg: unknown, resolve: FieldResolver, at: string): SqlFragment {
   const pair = expectArray(arg, at);
   if (pair.length !== 2) throw new ValidationError(at, 'expected [operand, [operands...]]');
@@ -163,6 +171,13 @@ function compileIn(arg: unknown, resolve: FieldResolver, at: string): SqlFragmen
     if (preds.every((p): p is SqlFragment => p !== undefined)) return join(preds, ' OR ');
   }
   const values = items.map((item) => item.fragment);
+  if (values.length > IN_LIST_INLINE_MAX && values.every(isOneScalarParam)) {
+    // A long list is one JSON parameter: SQLite allows at most 32 766 bound variables per statement.
+    return {
+      sql: `(${needle.fragment.sql} IN (SELECT value FROM json_each(?)))`,
+      params: [...needle.fragment.params, JSON.stringify(values.map((v) => v.params[0]))],
+    };
+  }
   return {
     sql: `(${needle.fragment.sql} IN (${values.map((v) => v.sql).join(', ')}))`,
     params: [...needle.fragment.params, ...values.flatMap((v) => v.params)],
