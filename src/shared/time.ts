@@ -39,19 +39,52 @@ export function microsToIso(us: number): string {
   return cachedPrefix + ((frac < 100_000 ? String(frac + 1_000_000).slice(1) : String(frac)) + 'Z');
 }
 
+/** `YYYY-MM-DDTHH:MM:SS`, an optional fraction, an optional zone (`Z`, `+HH:MM` or `+HHMM`). */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):?(\d{2}))?$/;
+
 /**
- * ISO-8601 string (any precision, `Z` or offset) -> integer microseconds, or undefined if unparsable.
+ * ISO-8601 string (any precision, `Z` or offset; no zone means UTC) -> integer microseconds, or
+ * undefined unless it names a real instant: a month 01-12, a day that month has (`2026-02-30`,
+ * `2025-02-29` are refused), a clock 00:00:00-23:59:59 (no `24:00`, no leap second `:60`) and an offset
+ * up to 23:59. `Date.parse` is not used because it normalises some impossible dates (`2026-02-30` is
+ * March 2, `24:00` the next midnight). Digits past the sixth of the fraction are dropped. Far from 1970
+ * (before 1684, after 2255) the result is not a safe integer; callers that store it check that.
  */
 export function isoToMicros(iso: string): number | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+  const m = ISO_TIME.exec(iso);
   if (!m) return undefined;
-  const base = Date.parse(`${m[1]}${normalizeZone(m[3])}`);
-  if (Number.isNaN(base)) return undefined;
-  const frac = (m[2] ?? '').padEnd(6, '0').slice(0, 6);
-  return base * 1000 + Number(frac);
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (m[9] !== undefined) {
+    const offsetHour = Number(m[10]);
+    const offsetMinute = Number(m[11]);
+    if (offsetHour > 23 || offsetMinute > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  }
+  const seconds =
+    daysFromCivil(year, month, day) * 86_400 + hour * 3600 + (minute - offsetMinutes) * 60 + second;
+  const frac = (m[7] ?? '').padEnd(6, '0').slice(0, 6);
+  return seconds * 1_000_000 + Number(frac);
 }
 
-function normalizeZone(zone: string | undefined): string {
-  if (!zone || zone === 'Z') return 'Z';
-  return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }

@@ -11,10 +11,12 @@ import {
   parseStartRequest,
   parseUpsertBatch,
 } from '../validation/write-requests.js';
+import { ingestAt } from './calls-write-paths.js';
 
 /**
  * The call write endpoints of the Weave trace-server API. Each request is validated whole, its projects
- * authorised, then written with one `store.ingest` call (one transaction): all of it or nothing.
+ * authorised, then written with one `store.ingest` call (one transaction): all of it or nothing. A
+ * store's ValidationError is re-named to the wire field (ingestAt).
  */
 export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -24,42 +26,44 @@ export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
   app.post('/v2/:entity/:project/calls/complete', async (c) => {
     const project = pathProject(c);
     const parts = parseCompleteBatch(await body(c), project);
-    await store.ingest(parts);
+    await ingestAt(store, parts, (i) => `batch[${i}]`);
     return c.json({});
   });
 
   app.post('/v2/:entity/:project/call/start', async (c) => {
     const project = pathProject(c);
     const part = parseStartRequest(await body(c), project);
-    await store.ingest([part]);
+    await ingestAt(store, [part], () => 'start');
     return c.json({ id: part.call.id, trace_id: part.call.trace_id });
   });
 
   app.post('/v2/:entity/:project/call/end', async (c) => {
     const project = pathProject(c);
     const part = parseEndRequest(await body(c), project);
-    await store.ingest([part]);
+    await ingestAt(store, [part], () => 'end');
     return c.json({});
   });
 
   app.post('/call/start', async (c) => {
     const part = parseStartRequest(await body(c));
     authorizeProject(c.var.principal, part.call.project_id, 'start.project_id');
-    await store.ingest([part]);
+    await ingestAt(store, [part], () => 'start');
     return c.json({ id: part.call.id, trace_id: part.call.trace_id });
   });
 
   app.post('/call/end', async (c) => {
     const part = parseEndRequest(await body(c));
     authorizeProject(c.var.principal, part.call.project_id, 'end.project_id');
-    await store.ingest([part]);
+    await ingestAt(store, [part], () => 'end');
     return c.json({});
   });
 
   app.post('/call/upsert_batch', async (c) => {
     const parts = parseUpsertBatch(await body(c));
-    parts.forEach((p, i) => authorizeProject(c.var.principal, p.call.project_id, upsertField(p, i)));
-    await store.ingest(parts);
+    parts.forEach((p, i) =>
+      authorizeProject(c.var.principal, p.call.project_id, `${upsertItem(p, i)}.project_id`),
+    );
+    await ingestAt(store, parts, (i) => upsertItem(parts[i], i));
     return c.json({ res: parts.map(upsertResult) });
   });
 
@@ -73,8 +77,9 @@ function pathProject(c: Context<AppEnv>): string {
   return project;
 }
 
-function upsertField(part: CallPart, i: number): string {
-  return `batch[${i}].req.${part.kind === 'start' ? 'start' : 'end'}.project_id`;
+/** `batch[i].req.start` or `batch[i].req.end`: where item `i` of an upsert batch sits in the body. */
+function upsertItem(part: CallPart | undefined, i: number): string {
+  return `batch[${i}].req.${part?.kind === 'start' ? 'start' : 'end'}`;
 }
 
 function upsertResult(part: CallPart): Record<string, unknown> {

@@ -127,7 +127,10 @@ function readSummary(r: FieldReader): CallSummary {
   const s = FieldReader.of(summary, path);
   if (s.has('usage')) {
     const usage = s.child('usage');
-    const cleaned: NonNullable<CallSummary['usage']> = {};
+    // No prototype, so that a model named `__proto__` is stored as a key, not set as the prototype.
+    const cleaned: NonNullable<CallSummary['usage']> = Object.create(null) as NonNullable<
+      CallSummary['usage']
+    >;
     for (const [model, counters] of Object.entries(usage.value)) {
       if (counters === null || counters === undefined) continue;
       const c = FieldReader.of(counters, usage.at(model));

@@ -131,15 +131,22 @@ export class FieldReader {
     return items as string[];
   }
 
-  /** A required ISO-8601 time (any precision, `Z` or offset), returned with its microseconds. */
+  /**
+   * A required ISO-8601 time (any precision, `Z` or offset), returned with its microseconds. An
+   * impossible date or clock (`2026-02-30`, `24:00`) is refused rather than normalised, and so is a
+   * time whose microseconds are not a safe integer (before 1684-07-28 or after 2255-06-05), which the
+   * stores cannot keep exactly.
+   */
   time(key: string): { iso: string; us: number } {
     const iso = this.string(key);
     const us = parseIsoMicros(iso);
     if (us === undefined)
       this.fail(
         key,
-        `expected an ISO-8601 time such as 2026-01-31T12:00:00.000Z, got ${JSON.stringify(iso)}`,
+        `expected an ISO-8601 time such as 2026-01-31T12:00:00.000Z (a real date and a clock from 00:00:00 to 23:59:59), got ${JSON.stringify(iso)}`,
       );
+    if (!Number.isSafeInteger(us))
+      this.fail(key, `must be between 1684-07-28 and 2255-06-05 (UTC), got ${JSON.stringify(iso)}`);
     return { iso, us };
   }
 

@@ -8,7 +8,9 @@ let cachedDayMs = 0;
  * `isoToMicros` with a fast path for the canonical form the SDK sends, `2026-11-28T07:10:05.123456Z`:
  * a time on the same day as the previous canonical one costs a prefix comparison and a few digits
  * instead of a regular expression and `Date.parse` (a batch's times share a day). Same results as
- * `isoToMicros` for every input: anything else, or a clock out of range, takes the slow path.
+ * `isoToMicros` for every input: anything else, or a clock out of range, takes the slow path. A day is
+ * cached only after `isoToMicros` accepted a time on it (so `2026-02-30` never is) and gave a safe
+ * integer (so the cached midnight is exact).
  */
 export function parseIsoMicros(iso: string): number | undefined {
   if (!isCanonicalShape(iso)) return isoToMicros(iso);
@@ -18,7 +20,7 @@ export function parseIsoMicros(iso: string): number | undefined {
     return (cachedDayMs + clock * 1000) * 1000 + frac;
   }
   const us = isoToMicros(iso);
-  if (us !== undefined && clock !== undefined && frac !== undefined) {
+  if (us !== undefined && Number.isSafeInteger(us) && clock !== undefined && frac !== undefined) {
     cachedDay = iso.slice(0, 10);
     cachedDayMs = (us - frac) / 1000 - clock * 1000;
   }
