@@ -117,7 +117,9 @@ describe('parseCompleteBatch', () => {
       },
     };
     const [part] = parseCompleteBatch({ batch: [{ ...completeCall(), summary }] });
-    assert.deepEqual(part?.kind === 'complete' && part.call.summary, {
+    // usage maps model names to counters in a null-prototype object (a model may be named __proto__)
+    const stored = part?.kind === 'complete' ? JSON.parse(JSON.stringify(part.call.summary)) : null;
+    assert.deepEqual(stored, {
       usage: { 'gpt-4o': { prompt_tokens: 3, prompt_tokens_details: { cached: 1 } } },
     });
   });
