@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../shared/errors.js';
+import { isProjectId } from '../shared/project-id.js';
 import { resolvePipelineOptions } from '../pipeline/pipeline-options.js';
 import type { PipelineOptions } from '../pipeline/pipeline-defaults.js';
 import { consoleLogger, type WeftLogger } from '../pipeline/rate-limited-logger.js';
@@ -15,7 +16,7 @@ export interface ModelPrice {
 
 /** Options of `init()`. Every field is optional when the environment supplies it. */
 export interface InitOptions extends Partial<PipelineOptions> {
-  /** `entity/project`. Env: `WEFT_PROJECT`. Required. */
+  /** `entity/project`, as the server accepts it (see src/shared/project-id.ts). Env: `WEFT_PROJECT`. Required. */
   project?: string;
   /** Env: `WEFT_SERVER_URL`. @default 'http://127.0.0.1:6345' */
   serverUrl?: string;
@@ -80,16 +81,18 @@ export interface ResolvedClientOptions extends PipelineOptions {
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
-const PROJECT_RE = /^[^/\s]+\/[^/\s]+$/;
-
 /** Options over environment over defaults; throws InvalidOptionError naming the option and value. */
 export function resolveClientOptions(options: InitOptions): ResolvedClientOptions {
   if (options === null || typeof options !== 'object')
     throw new InvalidOptionError('options', options, 'an object');
   const env = readSdkEnv();
   const project = options.project ?? env.project;
-  if (typeof project !== 'string' || !PROJECT_RE.test(project)) {
-    throw new InvalidOptionError('project', project, "'entity/project' (or set WEFT_PROJECT)");
+  if (typeof project !== 'string' || !isProjectId(project)) {
+    throw new InvalidOptionError(
+      'project',
+      project,
+      "'entity/project', each part 1-128 characters without whitespace, \\ # ? % : and not . or .. (or set WEFT_PROJECT)",
+    );
   }
   const serverUrl = options.serverUrl ?? env.serverUrl ?? CLIENT_DEFAULTS.serverUrl;
   if (typeof serverUrl !== 'string' || !isHttpUrl(serverUrl)) {

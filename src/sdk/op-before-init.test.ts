@@ -33,3 +33,27 @@ test('invalid options throw a WeftError naming the option and value', async () =
   await assert.rejects(init({ project: 'a/b', maxBatchSize: 0 }), /maxBatchSize=0/);
   await assert.rejects(init({ project: 'a/b', batchIntervalMs: 1.5 }), /batchIntervalMs=1.5/);
 });
+
+test('init rejects project ids the server rejects (acme/a:b, ../.. escaping spoolDir) with InvalidOptionError', async () => {
+  for (const project of [
+    'acme/a:b',
+    '../..',
+    'acme/..',
+    './x',
+    'a b/c',
+    'acme/a?b',
+    `acme/${'x'.repeat(129)}`,
+  ]) {
+    await assert.rejects(
+      init({ project, spoolDir: false, logger: { warn: () => {} } }),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidOptionError, `${project}: ${String(e)}`);
+        assert.equal(e.option, 'project');
+        assert.equal(e.value, project);
+        assert.ok(e.message.includes(`project=${JSON.stringify(project)}`), e.message);
+        return true;
+      },
+      project,
+    );
+  }
+});

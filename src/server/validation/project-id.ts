@@ -1,25 +1,8 @@
-import { ValidationError } from '../../shared/errors.js';
+import { checkProjectId } from '../../shared/project-id.js';
 import type { FieldReader } from './field-reader.js';
 
-/** One segment of `entity/project`: no slash, whitespace, or URL-special characters; at most 128 chars. */
-const SEGMENT = /^[^/\\\s#?%:]{1,128}$/;
-
-/** True for a well-formed `entity/project`. */
-export function isProjectId(value: string): boolean {
-  const parts = value.split('/');
-  return parts.length === 2 && parts.every((p) => SEGMENT.test(p));
-}
-
-/** Checks an `entity/project` string, naming `path` when it is malformed. */
-export function checkProjectId(value: string, path: string): string {
-  if (!isProjectId(value)) {
-    throw new ValidationError(
-      path,
-      `expected a project id of the form entity/project, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
+// The rule itself lives in src/shared (the SDK checks ids with it too); re-exported for the routes.
+export { checkProjectId, isProjectId } from '../../shared/project-id.js';
 
 /**
  * Reads `project_id` from an object. With `fromPath` (v2 routes, `/v2/{entity}/{project}/...`) the field
