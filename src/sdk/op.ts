@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { traceContext, type TraceFrame } from './call-context.js';
 import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
@@ -22,10 +23,6 @@ export interface OpOptions<I extends Record<string, unknown> = Record<string, un
 /** A traced function: the same signature and nature as the wrapped one, plus its op name. */
 export type Op<F> = F & { readonly opName: string };
 
-const GENERATOR = Object.getPrototypeOf(function* () {}).constructor as unknown;
-const ASYNC_GENERATOR = Object.getPrototypeOf(async function* () {}).constructor as unknown;
-const NATIVE_ASYNC = Object.getPrototypeOf(async function () {}).constructor as unknown;
-
 /**
  * Wraps `fn` so every call is recorded. A sync function stays sync, an async one resolves to the same
  * value, generators yield the same items; `this` and thrown exceptions pass through unchanged.
@@ -35,7 +32,7 @@ const NATIVE_ASYNC = Object.getPrototypeOf(async function () {}).constructor as 
 export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions = {}): Op<F> {
   if (typeof fn !== 'function') throw new TypeError(`op() expects a function, got ${typeof fn}`);
   const params = paramNames(fn);
-  const name = options.name ?? (fn.name || 'anonymous');
+  const name = options.name ?? (readName(fn) || 'anonymous');
   const meta: OpMeta = {
     name,
     eager: options.eagerCallStart === true,
@@ -52,15 +49,7 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
     postprocessInputs: options.postprocessInputs as OpMeta['postprocessInputs'],
     postprocessOutput: options.postprocessOutput,
   };
-  const ctor = (fn as { constructor?: unknown }).constructor;
-  const kind =
-    ctor === GENERATOR
-      ? 'gen'
-      : ctor === ASYNC_GENERATOR
-        ? 'asyncgen'
-        : ctor === NATIVE_ASYNC
-          ? 'async'
-          : 'plain';
+  const kind = functionKind(fn);
 
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const client = activeClient();
@@ -92,7 +81,14 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
         endCall(client, meta, call, items, e),
       );
     }
-    if ((kind === 'async' && result instanceof Promise) || isPlainPromise(result)) {
+    // Every inspection of `result` below runs no user code: it may be a revoked Proxy, a Proxy whose
+    // traps throw, or a thenable whose `then` has side effects (a query builder runs its query).
+    if (!types.isPromise(result)) {
+      // Not a native promise, so a custom thenable too is a value: its `then` is the caller's to call.
+      endCall(client, meta, call, result, undefined);
+      return result;
+    }
+    if (kind === 'async' || isPlainPromise(result)) {
       // A derived promise keeps unhandled rejections unhandled, as without tracing.
       return result.then(
         (value: unknown) => {
@@ -105,28 +101,24 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
         },
       );
     }
-    if (isThenable(result)) {
-      // A Promise subclass or custom thenable (e.g. an SDK's APIPromise with extra methods) is
-      // returned as is, so its methods stay; the call ends when it settles.
-      try {
-        result.then(
-          (value: unknown) => endCall(client, meta, call, value, undefined),
-          (thrown: unknown) => endCall(client, meta, call, undefined, { thrown }),
-        );
-      } catch (thrown) {
-        endCall(client, meta, call, undefined, { thrown });
-      }
-      return result;
+    // A native Promise subclass or a promise with own properties (e.g. an SDK's APIPromise with extra
+    // methods) is returned as is, so its methods stay; the call ends when it settles.
+    try {
+      result.then(
+        (value: unknown) => endCall(client, meta, call, value, undefined),
+        (thrown: unknown) => endCall(client, meta, call, undefined, { thrown }),
+      );
+    } catch (thrown) {
+      endCall(client, meta, call, undefined, { thrown });
     }
-    endCall(client, meta, call, result, undefined);
     return result;
   };
+  Object.defineProperty(traced, 'opName', { value: meta.name, enumerable: true });
   try {
-    Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
+    Object.defineProperty(traced, 'name', { value: readName(fn), configurable: true });
     Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
-    Object.defineProperty(traced, 'opName', { value: meta.name, enumerable: true });
   } catch {
-    // non-configurable properties: keep the wrapper's own
+    // an unreadable `length` (a Proxy): keep the wrapper's own
   }
   return traced as unknown as Op<F>;
 }
@@ -162,24 +154,40 @@ function oneByte(s: string): string {
   return /^[\u0000-\u00ff]*$/.test(s) ? Buffer.from(s, 'latin1').toString('latin1') : s;
 }
 
-/** A native Promise with nothing of its own that a caller could miss on a derived promise. */
-function isPlainPromise(v: unknown): v is Promise<unknown> {
-  return (
-    v instanceof Promise && Object.getPrototypeOf(v) === Promise.prototype && Object.keys(v).length === 0
-  );
+/**
+ * A native promise (checked by the caller: no Proxy, so nothing here runs user code) with nothing of
+ * its own that a caller could miss on a derived promise.
+ */
+function isPlainPromise(p: Promise<unknown>): boolean {
+  return Object.getPrototypeOf(p) === Promise.prototype && Object.keys(p).length === 0;
 }
 
+/** A generator op's result has `next()` (a guarded read: a `next` getter or trap may throw). */
 function isIterator(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function';
-}
-
-function isThenable(
-  v: unknown,
-): v is { then: (a: (x: unknown) => void, b: (e: unknown) => void) => unknown } {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+  if (v === null || typeof v !== 'object') return false;
   try {
-    return typeof (v as { then?: unknown }).then === 'function';
+    return typeof (v as { next?: unknown }).next === 'function';
   } catch {
     return false;
   }
+}
+
+/** `fn.name`, or '' if reading it throws (a Proxy, a throwing getter). */
+function readName(fn: unknown): string {
+  try {
+    const name = (fn as { name?: unknown }).name;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * How a function's result is traced, by brand checks that run no user code: a native async function
+ * always returns a fresh plain Promise, a generator function a generator. Anything else (a Proxy of
+ * one included, whose `apply` may return anything) is `plain`, its result inspected when it returns.
+ */
+function functionKind(fn: unknown): 'gen' | 'asyncgen' | 'async' | 'plain' {
+  if (types.isGeneratorFunction(fn)) return types.isAsyncFunction(fn) ? 'asyncgen' : 'gen';
+  return types.isAsyncFunction(fn) ? 'async' : 'plain';
 }
