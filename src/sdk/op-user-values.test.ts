@@ -155,6 +155,27 @@ describe('revoked Proxies and Proxies whose traps throw', () => {
     assert.deepEqual(byName(await sent(), 'yieldsProxy').output, ['[Unserializable: trap]']);
   });
 
+  test('bound generator and async functions keep their nature (found without reading user properties)', async () => {
+    const gen = op(
+      function* boundGen(this: { n: number }) {
+        yield this.n;
+      }.bind({ n: 7 }),
+      { name: 'boundGen' },
+    );
+    const afn = op(
+      async function (this: { n: number }) {
+        await null;
+        return this.n;
+      }.bind({ n: 8 }),
+      { name: 'boundAsync' },
+    );
+    assert.deepEqual([...gen()], [7]);
+    assert.equal(await afn(), 8);
+    const calls = await sent();
+    assert.deepEqual(byName(calls, 'boundGen').output, [7]);
+    assert.equal(byName(calls, 'boundAsync').output, 8);
+  });
+
   test('op() of a Proxy function whose get traps throw wraps it, and calls of it are recorded', async () => {
     const target = function target(x: number): number {
       return x + 1;

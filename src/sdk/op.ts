@@ -23,6 +23,10 @@ export interface OpOptions<I extends Record<string, unknown> = Record<string, un
 /** A traced function: the same signature and nature as the wrapped one, plus its op name. */
 export type Op<F> = F & { readonly opName: string };
 
+const GENERATOR_PROTO: unknown = Object.getPrototypeOf(function* () {});
+const ASYNC_GENERATOR_PROTO: unknown = Object.getPrototypeOf(async function* () {});
+const ASYNC_PROTO: unknown = Object.getPrototypeOf(async function () {});
+
 /**
  * Wraps `fn` so every call is recorded. A sync function stays sync, an async one resolves to the same
  * value, generators yield the same items; `this` and thrown exceptions pass through unchanged.
@@ -50,6 +54,8 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
     postprocessOutput: options.postprocessOutput,
   };
   const kind = functionKind(fn);
+  // A native async function (not a bound one) always returns a fresh plain Promise: no check needed.
+  const nativeAsync = kind === 'async' && types.isAsyncFunction(fn);
 
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const client = activeClient();
@@ -88,7 +94,7 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
       endCall(client, meta, call, result, undefined);
       return result;
     }
-    if (kind === 'async' || isPlainPromise(result)) {
+    if (nativeAsync || isPlainPromise(result)) {
       // A derived promise keeps unhandled rejections unhandled, as without tracing.
       return result.then(
         (value: unknown) => {
@@ -183,11 +189,14 @@ function readName(fn: unknown): string {
 }
 
 /**
- * How a function's result is traced, by brand checks that run no user code: a native async function
- * always returns a fresh plain Promise, a generator function a generator. Anything else (a Proxy of
- * one included, whose `apply` may return anything) is `plain`, its result inspected when it returns.
+ * How a function's result is traced, from its prototype (a bound function has its target's), read
+ * without running user code: a Proxy, whose traps could claim any kind while its `apply` returns
+ * anything, is `plain`, its result inspected when it returns.
  */
 function functionKind(fn: unknown): 'gen' | 'asyncgen' | 'async' | 'plain' {
-  if (types.isGeneratorFunction(fn)) return types.isAsyncFunction(fn) ? 'asyncgen' : 'gen';
-  return types.isAsyncFunction(fn) ? 'async' : 'plain';
+  if (types.isProxy(fn)) return 'plain';
+  const proto: unknown = Object.getPrototypeOf(fn);
+  if (proto === GENERATOR_PROTO) return 'gen';
+  if (proto === ASYNC_GENERATOR_PROTO) return 'asyncgen';
+  return proto === ASYNC_PROTO ? 'async' : 'plain';
 }
