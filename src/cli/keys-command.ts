@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../shared/errors.js';
 import { generateApiKey, hashApiKey } from '../server/api-key.js';
 import { openStore } from '../server/open-store.js';
 import { resolveDbPath, resolveStoreConfig } from '../server/server-config.js';
-import { isProjectId } from '../server/validation/project-id.js';
+import { isProjectId } from '../shared/project-id.js';
 import { STORE_FLAG_OPTIONS } from './store-flags.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';

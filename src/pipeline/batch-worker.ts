@@ -16,8 +16,8 @@ export interface WorkerOptions {
 /**
  * The batching loop, the one background worker. A memory batch leaves the send queue when full, when
  * its oldest item has waited `batchIntervalMs`, or at once for a flush (the tracker's watermark);
- * the spool drainer sends spooled batches and takes over during an outage. Its timers never keep the
- * process alive.
+ * the spool drainer sends spooled batches and takes over during an outage. Its own timers never keep
+ * the process alive; only a flush() being waited on does, until it resolves.
  */
 export class BatchWorker implements UnsettledSource {
   /** Items given up on: the server stayed unreachable past the deadline and there is no spool. */
@@ -67,8 +67,11 @@ export class BatchWorker implements UnsettledSource {
     this.pump();
   }
 
-  /** Sends everything queued now; resolves once all of it is settled, or at the timeout. */
-  async flush(timeoutMs: number): Promise<Omit<FlushReport, 'pendingCalls'>> {
+  /**
+   * Sends everything queued now; resolves once all of it is settled, or at the timeout. The wait keeps
+   * the process alive unless `keepAlive` is false.
+   */
+  async flush(timeoutMs: number, keepAlive = true): Promise<Omit<FlushReport, 'pendingCalls'>> {
     const before = this.undelivered();
     const sentBefore = this.sender.counters.sent;
     const upTo = this.queue.lastSeq;
@@ -76,7 +79,7 @@ export class BatchWorker implements UnsettledSource {
     if (this.tracker.hasUnsettled(upTo)) {
       this.tracker.cover(upTo);
       this.pump();
-      timedOut = await this.tracker.wait(upTo, timeoutMs);
+      timedOut = await this.tracker.wait(upTo, timeoutMs, keepAlive);
     }
     const sent = this.sender.counters.sent - sentBefore;
     const failed = this.undelivered() - before;

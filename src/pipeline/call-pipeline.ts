@@ -155,10 +155,12 @@ export class CallPipeline {
 
   /**
    * Waits (bounded) for running calls to end so they pair, sends what is left as separate halves,
-   * drains the queue and stops the worker. Concurrent calls share one finish.
+   * drains the queue and stops the worker. Concurrent calls share one finish. The waits keep the
+   * process alive (code after `await finish()` runs even while a call never ends), bounded by the
+   * timeouts; `keepAlive: false` (the beforeExit hook) lets it exit meanwhile.
    */
-  finish(options: FinishOptions = {}): Promise<FlushReport> {
-    this.finishing ??= this.doFinish(options).finally(() => {
+  finish(options: FinishOptions = {}, keepAlive = true): Promise<FlushReport> {
+    this.finishing ??= this.doFinish(options, keepAlive).finally(() => {
       this.finishing = undefined;
     });
     return this.finishing;
@@ -202,13 +204,14 @@ export class CallPipeline {
     };
   }
 
-  private async doFinish(options: FinishOptions): Promise<FlushReport> {
+  private async doFinish(options: FinishOptions, keepAlive: boolean): Promise<FlushReport> {
     const pairingTimeoutMs = options.pairingTimeoutMs ?? FINISH_DEFAULTS.pairingTimeoutMs;
     if (!this.pairing.isEmpty() && pairingTimeoutMs > 0) {
       let timer: NodeJS.Timeout | undefined;
       // Not unref'd: the awaited finish() keeps the process alive while it waits for running calls.
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, pairingTimeoutMs);
+        if (!keepAlive) timer.unref();
       });
       await Promise.race([this.pairing.whenEmpty(), deadline]);
       clearTimeout(timer);
@@ -216,7 +219,7 @@ export class CallPipeline {
     for (const out of this.pairing.takeAll()) this.enqueue(out);
     this.clearAutoEager();
     const report = {
-      ...(await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs)),
+      ...(await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs, keepAlive)),
       pendingCalls: 0,
     };
     this.worker.stop();

@@ -32,9 +32,12 @@ export class FlushTracker {
     return this.lowestUnsettled() <= seq;
   }
 
-  /** Resolves false once everything up to `seq` is settled, true if `timeoutMs` passed first. */
-  wait(seq: number, timeoutMs: number): Promise<boolean> {
-    return this.waiters.wait(seq, timeoutMs);
+  /**
+   * Resolves false once everything up to `seq` is settled, true if `timeoutMs` passed first; keeps the
+   * process alive meanwhile unless `keepAlive` is false (see SettleWaiters).
+   */
+  wait(seq: number, timeoutMs: number, keepAlive = true): Promise<boolean> {
+    return this.waiters.wait(seq, timeoutMs, keepAlive);
   }
 
   /** Re-checks the waiters; called whenever items settle. */

@@ -6,20 +6,25 @@ interface Waiter {
 /**
  * What flush() waits on: a sequence watermark. A waiter for `upTo` resolves once every item with a
  * sequence number up to it is settled (sent, given up on, or counted), that is once the lowest
- * unsettled sequence number is above it, or when its timeout passes. A waiter's timer keeps the
- * process alive: code awaiting flush()/finish() runs after it resolves, even when nothing else is
- * pending (the wait is bounded by its timeout; with no waiter there is no timer).
+ * unsettled sequence number is above it, or when its timeout passes. A waiter's deadline timer keeps
+ * the process alive while it waits (unless `keepAlive` is false), so code after an awaited flush runs
+ * even when nothing else is pending (an outage's probe timers do not hold the event loop); it is
+ * cleared as soon as the waiter resolves, so an idle pipeline holds nothing.
  */
 export class SettleWaiters {
   private waiters: Waiter[] = [];
 
-  /** Resolves false once everything up to `upTo` is settled, true if `timeoutMs` passed first. */
-  wait(upTo: number, timeoutMs: number): Promise<boolean> {
+  /**
+   * Resolves false once everything up to `upTo` is settled, true if `timeoutMs` passed first.
+   * `keepAlive: false` (the exit hook's drain) lets the process exit while it waits.
+   */
+  wait(upTo: number, timeoutMs: number, keepAlive = true): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         resolve(true);
       }, timeoutMs);
+      if (!keepAlive) timer.unref();
       const waiter: Waiter = {
         upTo,
         resolve: () => {

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import type { JsonObject } from '../shared/call-types.js';
 import { microsToIso, nowMicros } from '../shared/time.js';
 import type { CallPipeline } from '../pipeline/call-pipeline.js';
@@ -134,16 +135,21 @@ export class CallRecorder {
     return this.attrsJson;
   }
 
-  /** OpenAI-style results (`{ model, usage: {...} }`) report their token usage. */
+  /**
+   * OpenAI-style results (`{ model, usage: {...} }`) report their token usage. Only own data
+   * properties count: a getter is left for the serializer to run (once), a Proxy is not looked into.
+   */
   private detectUsage(output: unknown, call: RunningCall): void {
     if (output === null || typeof output !== 'object' || usageReported.has(output)) return;
     try {
-      const o = output as { model?: unknown; usage?: unknown };
-      if (typeof o.model === 'string' && o.usage !== null && typeof o.usage === 'object') {
-        call.addUsage(o.model, o.usage as Record<string, number>);
+      if (types.isProxy(output)) return;
+      const model = dataProperty(output, 'model');
+      const usage = dataProperty(output, 'usage');
+      if (typeof model === 'string' && usage !== null && typeof usage === 'object' && !types.isProxy(usage)) {
+        call.addUsage(model, usage as Record<string, number>);
       }
     } catch {
-      // a throwing getter or Proxy: no usage
+      // a throwing getter: no usage
     }
   }
 
@@ -165,6 +171,12 @@ const usageReported = new WeakSet<object>();
 
 export function markUsageReported(output: object): void {
   usageReported.add(output);
+}
+
+/** The value of an own data property, undefined for a getter or a missing one. Runs no user code. */
+function dataProperty(o: object, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  return d !== undefined && 'value' in d ? d.value : undefined;
 }
 
 /** The recorded `exception` string: the stack when there is one (it starts with name and message). */

@@ -1,5 +1,6 @@
 import { isProjectId } from '../shared/project-id.js';
 import { InvalidOptionError } from '../shared/errors.js';
+import { isProjectId } from '../shared/project-id.js';
 import { resolvePipelineOptions } from '../pipeline/pipeline-options.js';
 import type { PipelineOptions } from '../pipeline/pipeline-defaults.js';
 import { consoleLogger, type WeftLogger } from '../pipeline/rate-limited-logger.js';
@@ -16,7 +17,7 @@ export interface ModelPrice {
 
 /** Options of `init()`. Every field is optional when the environment supplies it. */
 export interface InitOptions extends Partial<PipelineOptions> {
-  /** `entity/project`. Env: `WEFT_PROJECT`. Required. */
+  /** `entity/project`, as the server accepts it (see src/shared/project-id.ts). Env: `WEFT_PROJECT`. Required. */
   project?: string;
   /** Env: `WEFT_SERVER_URL`. @default 'http://127.0.0.1:6345' */
   serverUrl?: string;
@@ -88,7 +89,11 @@ export function resolveClientOptions(options: InitOptions): ResolvedClientOption
   const env = readSdkEnv();
   const project = options.project ?? env.project;
   if (typeof project !== 'string' || !isProjectId(project)) {
-    throw new InvalidOptionError('project', project, "'entity/project' (or set WEFT_PROJECT)");
+    throw new InvalidOptionError(
+      'project',
+      project,
+      "'entity/project', each part 1-128 characters without whitespace, \\ # ? % : and not . or .. (or set WEFT_PROJECT)",
+    );
   }
   const serverUrl = options.serverUrl ?? env.serverUrl ?? CLIENT_DEFAULTS.serverUrl;
   if (typeof serverUrl !== 'string' || !isHttpUrl(serverUrl)) {

@@ -33,7 +33,7 @@ function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
   process.on('beforeExit', () => {
-    for (const client of live) if (!client.isIdle()) void client.finish({ pairingTimeoutMs: 0 });
+    for (const client of live) if (!client.isIdle()) client.finishOnExit();
   });
   process.on('exit', () => {
     for (const client of live) client.spillOnExit();

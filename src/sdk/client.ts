@@ -86,6 +86,16 @@ export class WeftClient {
     }
   }
 
+  /**
+   * @internal The beforeExit hook: sends what is left without waiting for pairs and without keeping
+   * the process alive by itself (its requests do, while they run).
+   */
+  finishOnExit(): void {
+    this.pipeline
+      .finish({ pairingTimeoutMs: 0 }, false)
+      .catch((err: unknown) => this.reportInternalError(err));
+  }
+
   /** Counters of the write pipeline (sent, failed, dropped, requests, bytes, queue and buffer sizes). */
   stats(): PipelineStats {
     return this.pipeline.stats();

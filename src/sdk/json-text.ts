@@ -1,4 +1,8 @@
+import { types } from 'node:util';
 import { SERIALIZE_DEFAULTS, toJsonSafe, type SerializeLimits } from './serialize.js';
+
+const isProxy = types.isProxy;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
 
 /**
  * JSON text of any value, as `JSON.stringify(toJsonSafe(value, limits))` would give it, but without
@@ -7,6 +11,10 @@ import { SERIALIZE_DEFAULTS, toJsonSafe, type SerializeLimits } from './serializ
  * `JSON.stringify`. That is the common case (inputs and outputs of LLM calls) and the hot path of
  * every traced call. Anything else, or anything that throws while being read, takes the full
  * serializer. Never throws.
+ *
+ * The check before `JSON.stringify` runs no user code on objects: it reads their properties through
+ * their descriptors, and an accessor (a getter) or a Proxy sends the value to the full serializer, so
+ * that a getter runs once per serialization, not once to check and once more to stringify.
  */
 export function toJsonText(value: unknown, limits: SerializeLimits = SERIALIZE_DEFAULTS): string {
   const leaf = primitiveJson(value, limits);
@@ -82,7 +90,10 @@ function primitiveJson(value: unknown, limits: SerializeLimits): string | undefi
   }
 }
 
-/** True if JSON.stringify gives exactly what toJsonSafe + JSON.stringify would. May throw (getters). */
+/**
+ * True if JSON.stringify gives exactly what toJsonSafe + JSON.stringify would, and would run no user
+ * code on the way (no getter, Proxy or `toJSON`). May throw (an array index getter).
+ */
 function isPlainJson(root: unknown, limits: SerializeLimits): boolean {
   return check(root, 0, limits, { left: limits.maxTotalNodes });
 }
@@ -100,8 +111,10 @@ function check(value: unknown, depth: number, limits: SerializeLimits, budget: {
       return depth > 0; // omitted in objects, null in arrays: the same either way
     case 'object': {
       if (value === null) return true;
-      if (depth >= limits.maxDepth) return false;
+      if (depth >= limits.maxDepth || isProxy(value)) return false;
       if (Array.isArray(value)) {
+        // Elements are read directly (descriptors would double the cost of a long array): an array
+        // with an index getter is rare enough to have it read twice.
         if (value.length > limits.maxArrayLength) return false;
         for (let i = 0; i < value.length; i++) if (!check(value[i], depth + 1, limits, budget)) return false;
         return true;
@@ -112,7 +125,10 @@ function check(value: unknown, depth: number, limits: SerializeLimits, budget: {
       let keys = 0;
       for (const key in value) {
         if (++keys > limits.maxObjectKeys || key.length > limits.maxStringLength) return false;
-        if (!check((value as Record<string, unknown>)[key], depth + 1, limits, budget)) return false;
+        // The descriptor, not `value[key]`: a getter is not run here (the full serializer runs it once).
+        const d = ownDescriptor(value, key);
+        if (d === undefined || d.get !== undefined || d.set !== undefined) return false;
+        if (!check(d.value, depth + 1, limits, budget)) return false;
       }
       return true;
     }

@@ -1,4 +1,4 @@
-import { isPromise } from 'node:util/types';
+import { types } from 'node:util';
 import { traceContext, type TraceFrame } from './call-context.js';
 import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
@@ -23,9 +23,9 @@ export interface OpOptions<I extends Record<string, unknown> = Record<string, un
 /** A traced function: the same signature and nature as the wrapped one, plus its op name. */
 export type Op<F> = F & { readonly opName: string };
 
-const GENERATOR = Object.getPrototypeOf(function* () {}).constructor as unknown;
-const ASYNC_GENERATOR = Object.getPrototypeOf(async function* () {}).constructor as unknown;
-const NATIVE_ASYNC = Object.getPrototypeOf(async function () {}).constructor as unknown;
+const GENERATOR_PROTO: unknown = Object.getPrototypeOf(function* () {});
+const ASYNC_GENERATOR_PROTO: unknown = Object.getPrototypeOf(async function* () {});
+const ASYNC_PROTO: unknown = Object.getPrototypeOf(async function () {});
 
 /**
  * Wraps `fn` so every call is recorded. A sync function stays sync, an async one resolves to the same
@@ -36,7 +36,7 @@ const NATIVE_ASYNC = Object.getPrototypeOf(async function () {}).constructor as 
 export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions = {}): Op<F> {
   if (typeof fn !== 'function') throw new TypeError(`op() expects a function, got ${typeof fn}`);
   const params = paramNames(fn);
-  const name = options.name ?? (fn.name || 'anonymous');
+  const name = options.name ?? (readName(fn) || 'anonymous');
   const meta: OpMeta = {
     name,
     eager: options.eagerCallStart === true,
@@ -53,15 +53,9 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
     postprocessInputs: options.postprocessInputs as OpMeta['postprocessInputs'],
     postprocessOutput: options.postprocessOutput,
   };
-  const ctor = (fn as { constructor?: unknown }).constructor;
-  const kind =
-    ctor === GENERATOR
-      ? 'gen'
-      : ctor === ASYNC_GENERATOR
-        ? 'asyncgen'
-        : ctor === NATIVE_ASYNC
-          ? 'async'
-          : 'plain';
+  const kind = functionKind(fn);
+  // A native async function (not a bound one) always returns a fresh plain Promise: no check needed.
+  const nativeAsync = kind === 'async' && types.isAsyncFunction(fn);
 
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const client = activeClient();
@@ -83,52 +77,54 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
       endCall(client, meta, call, undefined, { thrown });
       throw thrown;
     }
-    switch (shapeOf(kind, result)) {
-      case 'gen':
-        return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) =>
-          endCall(client, meta, call, items, e),
-        );
-      case 'asyncgen':
-        return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) =>
-          endCall(client, meta, call, items, e),
-        );
-      case 'plain-promise':
-        // A derived promise keeps unhandled rejections unhandled, as without tracing.
-        return (result as Promise<unknown>).then(
-          (value: unknown) => {
-            endCall(client, meta, call, value, undefined);
-            return value;
-          },
-          (thrown: unknown) => {
-            endCall(client, meta, call, undefined, { thrown });
-            throw thrown;
-          },
-        );
-      case 'promise':
-        // A Promise subclass (e.g. an SDK's APIPromise with extra methods) is returned as is, so its
-        // methods stay; the call ends when it settles. Only native promises: a custom thenable (a query
-        // builder whose `then` runs the query) is a value, its `then` left for the user to call.
-        try {
-          (result as Promise<unknown>).then(
-            (value: unknown) => endCall(client, meta, call, value, undefined),
-            (thrown: unknown) => endCall(client, meta, call, undefined, { thrown }),
-          );
-        } catch (thrown) {
-          endCall(client, meta, call, undefined, { thrown });
-        }
-        return result;
-      case 'value':
-        break;
+    if (kind === 'gen' && isIterator(result)) {
+      return traceSyncIterator(result as Generator, frame, client.maxIteratorItems, (items, e) =>
+        endCall(client, meta, call, items, e),
+      );
     }
-    endCall(client, meta, call, result, undefined);
+    if (kind === 'asyncgen' && isIterator(result)) {
+      return traceAsyncIterator(result as AsyncGenerator, frame, client.maxIteratorItems, (items, e) =>
+        endCall(client, meta, call, items, e),
+      );
+    }
+    // Every inspection of `result` below runs no user code: it may be a revoked Proxy, a Proxy whose
+    // traps throw, or a thenable whose `then` has side effects (a query builder runs its query).
+    if (!types.isPromise(result)) {
+      // Not a native promise, so a custom thenable too is a value: its `then` is the caller's to call.
+      endCall(client, meta, call, result, undefined);
+      return result;
+    }
+    if (nativeAsync || isPlainPromise(result)) {
+      // A derived promise keeps unhandled rejections unhandled, as without tracing.
+      return result.then(
+        (value: unknown) => {
+          endCall(client, meta, call, value, undefined);
+          return value;
+        },
+        (thrown: unknown) => {
+          endCall(client, meta, call, undefined, { thrown });
+          throw thrown;
+        },
+      );
+    }
+    // A native Promise subclass or a promise with own properties (e.g. an SDK's APIPromise with extra
+    // methods) is returned as is, so its methods stay; the call ends when it settles.
+    try {
+      result.then(
+        (value: unknown) => endCall(client, meta, call, value, undefined),
+        (thrown: unknown) => endCall(client, meta, call, undefined, { thrown }),
+      );
+    } catch (thrown) {
+      endCall(client, meta, call, undefined, { thrown });
+    }
     return result;
   };
+  Object.defineProperty(traced, 'opName', { value: meta.name, enumerable: true });
   try {
-    Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
+    Object.defineProperty(traced, 'name', { value: readName(fn), configurable: true });
     Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
-    Object.defineProperty(traced, 'opName', { value: meta.name, enumerable: true });
   } catch {
-    // non-configurable properties: keep the wrapper's own
+    // an unreadable `length` (a Proxy): keep the wrapper's own
   }
   return traced as unknown as Op<F>;
 }
@@ -164,23 +160,43 @@ function oneByte(s: string): string {
   return /^[\u0000-\u00ff]*$/.test(s) ? Buffer.from(s, 'latin1').toString('latin1') : s;
 }
 
-type ResultShape = 'gen' | 'asyncgen' | 'plain-promise' | 'promise' | 'value';
-
 /**
- * How an op's return value is traced. Every inspection is guarded: a revoked Proxy or one whose traps
- * throw is a value (recorded, returned untouched). `isPromise` reads no property and runs no trap.
+ * A native promise (checked by the caller: no Proxy, so nothing here runs user code) with nothing of
+ * its own that a caller could miss on a derived promise.
  */
-function shapeOf(kind: string, result: unknown): ResultShape {
+function isPlainPromise(p: Promise<unknown>): boolean {
+  return Object.getPrototypeOf(p) === Promise.prototype && Object.keys(p).length === 0;
+}
+
+/** A generator op's result has `next()` (a guarded read: a `next` getter or trap may throw). */
+function isIterator(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
   try {
-    if ((kind === 'gen' || kind === 'asyncgen') && isIterator(result)) return kind;
-    if (!isPromise(result)) return 'value';
-    const plain = Object.getPrototypeOf(result) === Promise.prototype && Object.keys(result).length === 0;
-    return plain ? 'plain-promise' : 'promise';
+    return typeof (v as { next?: unknown }).next === 'function';
   } catch {
-    return 'value';
+    return false;
   }
 }
 
-function isIterator(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function';
+/** `fn.name`, or '' if reading it throws (a Proxy, a throwing getter). */
+function readName(fn: unknown): string {
+  try {
+    const name = (fn as { name?: unknown }).name;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * How a function's result is traced, from its prototype (a bound function has its target's), read
+ * without running user code: a Proxy, whose traps could claim any kind while its `apply` returns
+ * anything, is `plain`, its result inspected when it returns.
+ */
+function functionKind(fn: unknown): 'gen' | 'asyncgen' | 'async' | 'plain' {
+  if (types.isProxy(fn)) return 'plain';
+  const proto: unknown = Object.getPrototypeOf(fn);
+  if (proto === GENERATOR_PROTO) return 'gen';
+  if (proto === ASYNC_GENERATOR_PROTO) return 'asyncgen';
+  return proto === ASYNC_PROTO ? 'async' : 'plain';
 }

@@ -18,13 +18,25 @@ class IterationRecord {
     private readonly end: IterationEnd,
   ) {}
 
-  /** A step returned: the call ends when iteration is done or was abandoned with `return()`. */
+  /**
+   * A step returned: the call ends when iteration is done or was abandoned with `return()`. Reading
+   * the step's result is guarded (a generator whose `next` was replaced may return anything): an
+   * unreadable one ends the call.
+   */
   stepped<R>(r: IteratorResult<unknown, R>, abandoned: boolean): void {
     if (this.done) return;
-    if (r.done || abandoned) {
+    let done = true;
+    let value: unknown;
+    try {
+      done = r.done === true;
+      if (!done) value = r.value;
+    } catch {
+      done = true;
+    }
+    if (done || abandoned) {
       this.done = true;
       this.end(this.items);
-    } else if (this.items.length < this.maxItems) this.items.push(r.value);
+    } else if (this.items.length < this.maxItems) this.items.push(value);
   }
 
   threw(thrown: unknown): void {

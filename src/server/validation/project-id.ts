@@ -1,19 +1,8 @@
-import { ValidationError } from '../../shared/errors.js';
-import { isProjectId } from '../../shared/project-id.js';
+import { checkProjectId } from '../../shared/project-id.js';
 import type { FieldReader } from './field-reader.js';
 
-export { isProjectId };
-
-/** Checks an `entity/project` string, naming `path` when it is malformed. */
-export function checkProjectId(value: string, path: string): string {
-  if (!isProjectId(value)) {
-    throw new ValidationError(
-      path,
-      `expected a project id of the form entity/project, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
+// The rule itself lives in src/shared (the SDK checks ids with it too); re-exported for the routes.
+export { checkProjectId, isProjectId } from '../../shared/project-id.js';
 
 /**
  * Reads `project_id` from an object. With `fromPath` (v2 routes, `/v2/{entity}/{project}/...`) the field
