@@ -1,4 +1,3 @@
-import { isProjectId } from '../shared/project-id.js';
 import { InvalidOptionError } from '../shared/errors.js';
 import { isProjectId } from '../shared/project-id.js';
 import { resolvePipelineOptions } from '../pipeline/pipeline-options.js';

@@ -1,4 +1,3 @@
-import { isProjectId } from '../server/validation/project-id.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Receiver } from '../../test/helpers/receiver.js';
