@@ -7,13 +7,13 @@ import {
   END_FIELDS,
   JSON_FIELDS,
   START_FIELDS,
-  type CallFieldKind,
   type CallFieldSpec,
   type HalfFieldName,
 } from '../../shared/call-field-table.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import type { Row } from './clickhouse-connection.js';
+import { recordBuilder } from '../record-builder.js';
 import type { FieldKind, FieldResolver, ResolvedField } from './expr-compiler.js';
 import type { Typed } from './typed-sql.js';
 import { jsonNode } from './typed-sql.js';
@@ -203,18 +203,10 @@ export function outputSql(field: RecordField): string {
   return field === 'status' ? `${STATUS_SQL} AS status` : field;
 }
 
-/** How a selected value becomes a record value, by kind. */
-const FROM_ROW: Record<CallFieldKind, (v: unknown) => unknown> = {
+/** A result row (only the selected fields present) as a CallRecord; other fields are null. */
+export const rowToCall: (row: Row) => CallRecord = recordBuilder('object', {
   text: (v) => (typeof v === 'string' ? v : null),
   number: (v) => (typeof v === 'number' ? v : null),
   time: (v) => (typeof v === 'number' ? microsToIso(v) : null),
   json: (v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : null),
-};
-const RECORD_READERS = CALL_FIELDS.filter((f) => f.record).map((f) => [f.name, FROM_ROW[f.kind]] as const);
-
-/** A result row (only the selected fields present) as a CallRecord; other fields are null. */
-export function rowToCall(row: Row): CallRecord {
-  const call: Record<string, unknown> = {};
-  for (const [name, read] of RECORD_READERS) call[name] = read(row[name]);
-  return call as unknown as CallRecord;
-}
+});

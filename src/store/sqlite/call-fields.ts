@@ -4,13 +4,13 @@ import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
 import {
   CALL_FIELDS,
   JSON_FIELDS,
-  type CallFieldKind,
   type CallFieldName,
   type CallFieldSpec,
 } from '../../shared/call-field-table.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
+import { recordBuilder } from '../record-builder.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { toJsonPath } from './sql-fragment.js';
 import type { FieldKind, FieldResolver, ResolvedField } from './sqlite-query.js';
@@ -127,24 +127,13 @@ export function selectList(fields: readonly RecordField[]): string {
   return CALL_RECORD_FIELDS.map((f) => (wanted.has(f) ? SELECT_SQL[f] : `NULL AS ${f}`)).join(', ');
 }
 
-/** How a selected value becomes a record value, by kind (text and numbers as they are). */
-const FROM_SQL: Record<CallFieldKind, (v: unknown) => unknown> = {
+/** A row selected (raw mode) with {@link selectList} as a CallRecord; fields not selected are null. */
+export const rowToCall: (row: unknown[]) => CallRecord = recordBuilder('array', {
   text: (v) => v,
   number: (v) => v,
   time: (v) => (typeof v === 'number' ? microsToIso(v) : null),
   json: (v) => (typeof v === 'string' ? JSON.parse(v) : null),
-};
-const RECORD_READERS = RECORD_SPECS.map((f) => [f.name, FROM_SQL[f.kind]] as const);
-
-/** A row selected (raw mode) with {@link selectList} as a CallRecord; fields not selected are null. */
-export function rowToCall(row: unknown[]): CallRecord {
-  const call: Record<string, unknown> = {};
-  for (let i = 0; i < RECORD_READERS.length; i++) {
-    const [name, read] = RECORD_READERS[i]!;
-    call[name] = read(row[i]);
-  }
-  return call as unknown as CallRecord;
-}
+});
 
 /**
  * Each record field as SQL giving its JSON text: strings through `json_quote` (the same text as
