@@ -20,6 +20,10 @@ export interface RouteDeps {
   queryPageSize: number;
   /** See `DEFAULTS.maxQueryPageSize`. */
   maxQueryPageSize: number;
+  /** See `DEFAULTS.pageValueBytes`. */
+  pageValueBytes: number;
+  /** See `DEFAULTS.pageBytes`. */
+  pageBytes: number;
   /** weft's version, reported by `/server_info`. */
   version: string;
   /** Where unexpected errors are reported. */

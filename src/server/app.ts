@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { MIN_TRUNCATE_BYTES } from '../shared/api-types.js';
 import { InvalidOptionError } from '../shared/errors.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { AppEnv, RouteDeps } from './app-env.js';
@@ -28,6 +29,10 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Defaults to `DEFAULTS.streamChunkBytes`. */
   streamChunkBytes?: number;
+  /** Defaults to `DEFAULTS.pageValueBytes` (at least 256). */
+  pageValueBytes?: number;
+  /** Defaults to `DEFAULTS.pageBytes`. */
+  pageBytes?: number;
   /** Defaults to weft's package version. */
   version?: string;
   /** Where unexpected (500) errors are reported; defaults to stderr. */
@@ -80,6 +85,11 @@ function resolveDeps(options: AppOptions): RouteDeps {
     ),
     queryPageSize: DEFAULTS.queryPageSize,
     maxQueryPageSize: DEFAULTS.maxQueryPageSize,
+    pageValueBytes: Math.max(
+      MIN_TRUNCATE_BYTES,
+      positiveInteger('pageValueBytes', options.pageValueBytes ?? DEFAULTS.pageValueBytes),
+    ),
+    pageBytes: positiveInteger('pageBytes', options.pageBytes ?? DEFAULTS.pageBytes),
     version: options.version ?? packageVersion(),
     log: options.log ?? ((message) => console.error(message)),
   };

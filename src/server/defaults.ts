@@ -15,6 +15,19 @@ export const DEFAULTS = {
   queryPageSize: 100,
   /** Largest `limit` accepted by `/calls/query` (`/calls/stream_query` has no cap). */
   maxQueryPageSize: 10_000,
+  /**
+   * `/calls/query` (the UI's calls page) returns a call's `inputs`, `output`, `attributes` or `summary`
+   * whose JSON text is longer than this many bytes as a truncation marker (`TruncatedValue` in
+   * src/shared/api-types.ts: size and preview); `/call/read` gives the full value. A request's
+   * `truncate_values_over` may ask for less, never more.
+   */
+  pageValueBytes: 64 * 1024,
+  /**
+   * Bytes a `/calls/query` page may carry in its JSON fields: with a large `limit`, the per-value cap
+   * drops to `pageBytes / (rows × 4 fields)` (never below 256), so a page stays bounded whatever its
+   * calls hold.
+   */
+  pageBytes: 16 * 1024 * 1024,
   /** `/calls/stream_query` writes NDJSON in chunks of about this many bytes. */
   streamChunkBytes: 64 * 1024,
   /**

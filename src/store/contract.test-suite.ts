@@ -4,6 +4,7 @@ import { adminContract } from './contract/admin-contract.test-suite.js';
 import { contentContract } from './contract/content-contract.test-suite.js';
 import { exprContract } from './contract/expr-contract.test-suite.js';
 import { fieldTableContract } from './contract/field-table-contract.test-suite.js';
+import { truncationContract } from './contract/truncation-contract.test-suite.js';
 import { ingestContract } from './contract/ingest-contract.test-suite.js';
 import { mutationContract } from './contract/mutation-contract.test-suite.js';
 import { queryContract } from './contract/query-contract.test-suite.js';
@@ -26,5 +27,6 @@ export function runStoreContract(name: string, open: () => Promise<TraceStore>):
     contentContract(open);
     adminContract(open);
     fieldTableContract(open);
+    truncationContract(open);
   });
 }

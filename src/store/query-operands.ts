@@ -1,6 +1,7 @@
 import { CALL_RECORD_FIELDS } from '../shared/call-types.js';
 import { ValidationError, describeValue } from '../shared/errors.js';
 import { isoToMicros } from '../shared/time.js';
+import { MIN_TRUNCATE_BYTES } from '../shared/api-types.js';
 
 /**
  * Store-independent pieces of the query language that every store's compiler shares, so that the
@@ -82,4 +83,16 @@ export function sortKeysOf(
   });
   const last = keys[keys.length - 1]?.direction ?? 'ASC';
   return { keys, tieBreak: keys.some((k) => k.field === 'id') ? undefined : last };
+}
+
+/** A query's `truncate_values_over`: undefined when absent, else an integer of at least MIN_TRUNCATE_BYTES. */
+export function truncateOver(value: unknown, where = 'truncate_values_over'): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_TRUNCATE_BYTES) {
+    throw new ValidationError(
+      where,
+      `expected an integer of at least ${MIN_TRUNCATE_BYTES}, got ${describeValue(value)}`,
+    );
+  }
+  return value;
 }

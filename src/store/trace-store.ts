@@ -25,6 +25,12 @@ export interface CallsQuery {
   offset?: number;
   /** Top-level fields to return; `id`, `project_id` and `status` are always returned. */
   columns?: string[];
+  /**
+   * JSON fields whose stored text is longer than this many bytes are returned as a `TruncatedValue`
+   * marker (src/shared/api-types.ts), cut in the store's SQL so big values never reach the server's
+   * memory. An integer of at least `MIN_TRUNCATE_BYTES`; absent: full values.
+   */
+  truncate_values_over?: number;
 }
 
 export interface FeedbackQuery {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -69,6 +69,17 @@ export class WeftServer {
     });
     this.url = await listening;
     return this;
+  }
+
+  /** The server process's resident set size in bytes, read from /proc (Linux), or NaN elsewhere. */
+  rssBytes(): number {
+    try {
+      const status = readFileSync(`/proc/${this.child?.pid}/status`, 'utf8');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return kb === undefined ? NaN : Number(kb) * 1024;
+    } catch {
+      return NaN;
+    }
   }
 
   /** SIGTERM and wait for a clean exit. */

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import type { CallRecord } from '../../shared/call-types.js';
+import { MIN_TRUNCATE_BYTES } from '../../shared/api-types.js';
+import { JSON_FIELDS } from '../../shared/call-field-table.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
+import { jsonPageStream, jsonTexts } from '../json-page-stream.js';
 import { ndjsonStream } from '../ndjson-stream.js';
 import { decodeCursor, encodeCursor } from '../query-cursor.js';
 import { readJsonObject } from '../read-body.js';
@@ -33,16 +35,21 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
     authorizeProject(c.var.principal, query.project_id, 'project_id');
     const pageSize = query.limit ?? deps.queryPageSize;
     const offset = cursor === undefined ? (query.offset ?? 0) : decodeCursor(cursor, query);
-    const calls: CallRecord[] = [];
-    let more = false;
-    for await (const call of store.queryCalls({ ...query, offset, limit: pageSize + 1 })) {
-      if (calls.length === pageSize) {
-        more = true;
-        break;
-      }
-      calls.push(call);
-    }
-    return c.json({ calls, next_cursor: more ? encodeCursor(query, offset + pageSize) : null });
+    // Big values stay in the store: each JSON field is capped (DEFAULTS.pageValueBytes, less on a
+    // long page, so that the page fits DEFAULTS.pageBytes), and the page is streamed.
+    const byBudget = Math.floor(deps.pageBytes / ((pageSize + 1) * JSON_FIELDS.length));
+    const over = Math.max(
+      MIN_TRUNCATE_BYTES,
+      Math.min(query.truncate_values_over ?? deps.pageValueBytes, deps.pageValueBytes, byBudget),
+    );
+    const page = { ...query, offset, limit: pageSize + 1, truncate_values_over: over };
+    const stream = await jsonPageStream(store.queryCallsJson?.(page) ?? jsonTexts(store.queryCalls(page)), {
+      pageSize,
+      nextCursor: (more) => (more ? encodeCursor(query, offset + pageSize) : null),
+      chunkBytes: deps.streamChunkBytes,
+      onError: (err) => deps.log(`weft: /calls/query failed mid-stream: ${String(err)}`),
+    });
+    return c.body(stream, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
   app.post('/calls/query_stats', async (c) => {

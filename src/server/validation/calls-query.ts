@@ -1,5 +1,6 @@
 import type { CallsFilter, CallsQuery } from '../../store/trace-store.js';
 import { FieldReader } from './field-reader.js';
+import { MIN_TRUNCATE_BYTES } from '../../shared/api-types.js';
 import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { checkProjectId } from './project-id.js';
 import { parseQueryExpr } from './query-expr.js';
@@ -36,6 +37,8 @@ export function parseCallsQuery(
   const columns = r.optionalStringArray('columns');
   if (columns) query.columns = columns;
   r.optionalStringArray('expand_columns');
+  const over = r.optionalInteger('truncate_values_over', MIN_TRUNCATE_BYTES);
+  if (over !== undefined) query.truncate_values_over = over;
   return { query, cursor: r.optionalString('cursor') };
 }
 

@@ -14,6 +14,8 @@ import { ValidationError, describeValue } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import type { Row } from './clickhouse-connection.js';
 import { recordBuilder } from '../record-builder.js';
+import { previewChars } from '../../shared/api-types.js';
+import { sqlString } from './sql-literal.js';
 import type { FieldKind, FieldResolver, ResolvedField } from './expr-compiler.js';
 import type { Typed } from './typed-sql.js';
 import { jsonNode } from './typed-sql.js';
@@ -199,8 +201,22 @@ export function outputColumns(fields: readonly RecordField[]): MergedColumn[] {
 }
 
 /** The SELECT expression of a record field over merged columns (aliased to the field name). */
-export function outputSql(field: RecordField): string {
-  return field === 'status' ? `${STATUS_SQL} AS status` : field;
+export function outputSql(field: RecordField, truncateOver?: number): string {
+  if (field === 'status') return `${STATUS_SQL} AS status`;
+  if (truncateOver === undefined || !JSON_COLUMNS.has(field as MergedColumn)) return field;
+  return `${truncatedJson(field, truncateOver)} AS ${field}`;
+}
+
+/**
+ * A JSON column's text, or, when longer than `over` bytes, the `TruncatedValue` marker
+ * (src/shared/api-types.ts) with its size and first characters, made by ClickHouse so a large value
+ * never reaches the server's memory. Stored JSON text has no raw control characters, so quoting the
+ * preview only needs `\` and `"` escaped. `over` is a validated integer.
+ */
+function truncatedJson(column: string, over: number): string {
+  const preview = `replaceAll(replaceAll(substringUTF8(${column}, 1, ${previewChars(over)}), ${sqlString('\\')}, ${sqlString('\\\\')}), ${sqlString('"')}, ${sqlString('\\"')})`;
+  const marker = `concat(${sqlString('{"_weft_truncated":true,"bytes":')}, toString(length(${column})), ${sqlString(',"preview":"')}, ${preview}, ${sqlString('"}')})`;
+  return `if(length(${column}) > ${over}, ${marker}, ${column})`;
 }
 
 /** A result row (only the selected fields present) as a CallRecord; other fields are null. */

@@ -1,4 +1,5 @@
 import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
+import { truncateOver } from '../query-operands.js';
 import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import type { FieldUse, MergedColumn } from './call-fields.js';
@@ -175,7 +176,8 @@ export function compileCallsSelect(query: CallsQuery, hints: QueryHints = {}): s
   const limit = optionalCount(query.limit, 'limit');
   const offset = optionalCount(query.offset, 'offset');
   const filterColumns = [...where.use.columns, ...sortUse.columns];
-  const output = fields.map(outputSql).join(', ');
+  const over = truncateOver(query.truncate_values_over);
+  const output = fields.map((f) => outputSql(f, over)).join(', ');
   const conditions = where.merged.length > 0 ? where.merged.join(' AND ') : '1';
   if (limit === undefined && offset === undefined) {
     const calls = mergedCallsSql({

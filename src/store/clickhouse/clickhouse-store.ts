@@ -193,7 +193,7 @@ export class ClickHouseStore extends StoreFront implements TraceStore {
       rowConditions: [idInList('id', [id])],
     });
     const [row] = await this.conn.rows(
-      `SELECT ${CALL_RECORD_FIELDS.map(outputSql).join(', ')} FROM ${calls}`,
+      `SELECT ${CALL_RECORD_FIELDS.map((f) => outputSql(f)).join(', ')} FROM ${calls}`,
       'read call',
     );
     return row ? rowToCall(row) : null;

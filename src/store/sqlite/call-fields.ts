@@ -11,6 +11,7 @@ import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import { recordBuilder } from '../record-builder.js';
+import { previewChars } from '../../shared/api-types.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { toJsonPath } from './sql-fragment.js';
 import type { FieldKind, FieldResolver, ResolvedField } from './sqlite-query.js';
@@ -122,9 +123,14 @@ export function selectedFields(columns: string[] | undefined, where = 'columns')
  * The SELECT list for these record fields, for a statement in raw (array) mode: always every record
  * field at its fixed position (see {@link rowToCall}), `NULL` for the fields not selected.
  */
-export function selectList(fields: readonly RecordField[]): string {
+export function selectList(fields: readonly RecordField[], truncateOver?: number): string {
   const wanted = new Set(fields);
-  return CALL_RECORD_FIELDS.map((f) => (wanted.has(f) ? SELECT_SQL[f] : `NULL AS ${f}`)).join(', ');
+  return CALL_RECORD_FIELDS.map((f) => {
+    if (!wanted.has(f)) return `NULL AS ${f}`;
+    return truncateOver !== undefined && JSON_COLUMNS.has(f)
+      ? `${truncatedJson(f, truncateOver)} AS ${f}`
+      : SELECT_SQL[f];
+  }).join(', ');
 }
 
 /** A row selected (raw mode) with {@link selectList} as a CallRecord; fields not selected are null. */
@@ -158,6 +164,19 @@ function jsonSql(f: CallFieldSpec): string {
 }
 
 /**
+ * A JSON column as JSON text, or, when its text is longer than `over` bytes, the `TruncatedValue`
+ * marker (src/shared/api-types.ts) with its size and first characters: built by SQLite, so a large
+ * value is never copied out of the database. `over` is a validated integer, written as a literal.
+ */
+function truncatedJson(column: string, over: number): string {
+  const size = `octet_length(${column})`;
+  return (
+    `(CASE WHEN ${size} > ${over} THEN json_object('_weft_truncated', json('true'), 'bytes', ${size}, ` +
+    `'preview', substr(${column}, 1, ${previewChars(over)})) ELSE coalesce(${column}, 'null') END)`
+  );
+}
+
+/**
  * A time as JSON: its ISO text stored at ingest, quoted (ISO text needs no escaping), or for rows
  * written before that column existed, formatted from the microseconds.
  */
@@ -184,13 +203,15 @@ function isoJson(column: string): string {
  * copies the growing text at each step). Fields not selected are `null`. The NDJSON stream of a large
  * trace spends most of its time here: ~3 µs per row, against ~0.6 µs to find and read the row.
  */
-export function jsonLineSelect(fields: readonly RecordField[]): string {
+export function jsonLineSelect(fields: readonly RecordField[], truncateOver?: number): string {
   const wanted = new Set(fields);
   const args: string[] = [];
   const format = CALL_RECORD_FIELDS.map((f, i) => {
     const key = `${i === 0 ? '{' : ','}"${f}":`;
     if (!wanted.has(f)) return `${key}null`;
-    args.push(JSON_SQL[f]);
+    args.push(
+      truncateOver !== undefined && JSON_COLUMNS.has(f) ? truncatedJson(f, truncateOver) : JSON_SQL[f],
+    );
     return `${key}%s`;
   });
   return `printf('${format.join('')}}', ${args.join(', ')}) AS line`;

@@ -5,6 +5,7 @@ import { jsonLineSelect, resolveCallField, selectList, selectedFields } from './
 import type { SqlFragment } from './sql-fragment.js';
 import { inList, optionalCount } from './sql-fragment.js';
 import { compileExpr, compileSort } from './sqlite-query.js';
+import { truncateOver } from '../query-operands.js';
 
 /**
  * Builds the SQL of `queryCalls` and `countCalls` from a CallsQuery: `project_id` + `filter` + `$expr`
@@ -74,7 +75,8 @@ export function compileCallsSelect(query: CallsQuery, as: 'row' | 'json' = 'row'
   const fields = selectedFields(query.columns);
   const limit = optionalCount(query.limit, 'limit');
   const offset = optionalCount(query.offset, 'offset');
-  const select = as === 'json' ? jsonLineSelect(fields) : selectList(fields);
+  const over = truncateOver(query.truncate_values_over);
+  const select = as === 'json' ? jsonLineSelect(fields, over) : selectList(fields, over);
   let sql = `SELECT ${select} FROM calls WHERE ${where.sql} ORDER BY ${order.sql}`;
   const params = [...where.params, ...order.params];
   if (limit !== undefined || offset !== undefined) {

@@ -8,12 +8,12 @@ import {
   formatTimestamp,
   latencyMs,
   opShortName,
-  peek,
   tokenUsage,
   formatCost,
 } from '../../../lib/call-format.js';
 import { tracePath } from '../../../lib/ui-routes.js';
 import { StatusBadge } from '../../components/status-badge.js';
+import { ValuePeek } from '../../components/value-peek.js';
 import { useNow } from '../../hooks/use-interval.js';
 import { Link } from '../../router/link.js';
 import { navigate } from '../../router/navigation.js';
@@ -100,7 +100,7 @@ const COLUMNS: Column[] = [
     sortField: 'inputs',
     firstDirection: 'asc',
     className: 'col-peek',
-    render: (c) => <span className="peek">{peek(c.inputs)}</span>,
+    render: (c, projectId) => <ValuePeek call={c} field="inputs" projectId={projectId} />,
   },
   {
     id: 'output',
@@ -108,11 +108,11 @@ const COLUMNS: Column[] = [
     sortField: 'output',
     firstDirection: 'asc',
     className: 'col-peek',
-    render: (c) =>
+    render: (c, projectId) =>
       c.exception ? (
         <span className="peek peek-error">{c.exception.split('\n')[0]}</span>
       ) : (
-        <span className="peek">{peek(c.output)}</span>
+        <ValuePeek call={c} field="output" projectId={projectId} />
       ),
   },
 ];
