@@ -1,0 +1,267 @@
+import { ValidationError } from '../../shared/errors.js';
+import { kindOf } from '../validation/field-reader.js';
+
+/** An OTLP attribute value as JSON: string, number, boolean, null, array or object (kvlist). */
+export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
+export type Attributes = Record<string, AttrValue>;
+
+export interface OtlpEvent {
+  name: string;
+  timeUnixNano: bigint;
+  attributes: Attributes;
+}
+
+/** One span of a request, its ids in lowercase hex and its times in nanoseconds. */
+export interface OtlpSpan {
+  /** Where the span sits in the request: `resourceSpans[0].scopeSpans[1].spans[2]`. */
+  path: string;
+  traceId: string;
+  spanId: string;
+  /** Empty for a root span. */
+  parentSpanId: string;
+  name: string;
+  /** `SPAN_KIND_*` number (0 unspecified ... 5 consumer). */
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: Attributes;
+  events: OtlpEvent[];
+  links: { traceId: string; spanId: string; attributes: Attributes }[];
+  /** 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  statusMessage: string;
+  traceState: string;
+  resource: Attributes;
+  scope: { name: string; version: string; attributes: Attributes };
+}
+
+/**
+ * The spans of an `ExportTraceServiceRequest`, decoded from protobuf (protobufjs messages: ids as bytes,
+ * 64-bit times as Long) or parsed from OTLP/JSON (ids as hex, times as decimal strings or numbers).
+ * Both use lowerCamelCase keys, so one reader serves both. Anything of the wrong type is a
+ * ValidationError naming its place in the request (`resourceSpans[0].scopeSpans[0].spans[3].spanId`).
+ * Unknown fields are ignored, as OTLP requires.
+ */
+export function readSpans(request: unknown): OtlpSpan[] {
+  const spans: OtlpSpan[] = [];
+  const body = obj(request, 'body');
+  list(body, 'resourceSpans', '').forEach((rsValue, r) => {
+    const rsPath = `resourceSpans[${r}]`;
+    const rs = obj(rsValue, rsPath);
+    const resourceValue = own(rs, 'resource');
+    const resource =
+      resourceValue == null ? {} : attributes(obj(resourceValue, `${rsPath}.resource`), `${rsPath}.resource`);
+    list(rs, 'scopeSpans', rsPath).forEach((ssValue, s) => {
+      const ssPath = `${rsPath}.scopeSpans[${s}]`;
+      const ss = obj(ssValue, ssPath);
+      const scope = readScope(own(ss, 'scope'), `${ssPath}.scope`);
+      list(ss, 'spans', ssPath).forEach((spanValue, i) => {
+        spans.push(readSpan(spanValue, `${ssPath}.spans[${i}]`, resource, scope));
+      });
+    });
+  });
+  return spans;
+}
+
+function readScope(value: unknown, path: string): OtlpSpan['scope'] {
+  if (value == null) return { name: '', version: '', attributes: {} };
+  const o = obj(value, path);
+  return { name: str(o, 'name', path), version: str(o, 'version', path), attributes: attributes(o, path) };
+}
+
+function readSpan(value: unknown, path: string, resource: Attributes, scope: OtlpSpan['scope']): OtlpSpan {
+  const o = obj(value, path);
+  const statusValue = own(o, 'status');
+  const status = statusValue == null ? undefined : obj(statusValue, `${path}.status`);
+  return {
+    path,
+    traceId: id(o, 'traceId', path, 16, true),
+    spanId: id(o, 'spanId', path, 8, true),
+    parentSpanId: id(o, 'parentSpanId', path, 8, false),
+    name: str(o, 'name', path),
+    kind: int(o, 'kind', path),
+    startTimeUnixNano: nanos(o, 'startTimeUnixNano', path, true),
+    endTimeUnixNano: nanos(o, 'endTimeUnixNano', path, true),
+    attributes: attributes(o, path),
+    events: list(o, 'events', path).map((e, i) => {
+      const ePath = `${path}.events[${i}]`;
+      const ev = obj(e, ePath);
+      return {
+        name: str(ev, 'name', ePath),
+        timeUnixNano: nanos(ev, 'timeUnixNano', ePath),
+        attributes: attributes(ev, ePath),
+      };
+    }),
+    links: list(o, 'links', path).map((l, i) => {
+      const lPath = `${path}.links[${i}]`;
+      const link = obj(l, lPath);
+      return {
+        traceId: id(link, 'traceId', lPath, 16, true),
+        spanId: id(link, 'spanId', lPath, 8, true),
+        attributes: attributes(link, lPath),
+      };
+    }),
+    statusCode: status ? int(status, 'code', `${path}.status`) : 0,
+    statusMessage: status ? str(status, 'message', `${path}.status`) : '',
+    traceState: str(o, 'traceState', path),
+    resource,
+    scope,
+  };
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * A field as sent: decoded protobufjs messages keep unset fields' defaults on their prototype (a oneof's
+ * unset `boolValue` reads `false`), so only own properties count, as in a parsed JSON body.
+ */
+function own(o: Obj, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+function obj(value: unknown, path: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(path, `expected an object, got ${kindOf(value)}`);
+  }
+  return value as Obj;
+}
+
+function at(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+/** A repeated field: absent or null is empty. */
+function list(o: Obj, key: string, path: string): unknown[] {
+  const v = own(o, key);
+  if (v == null) return [];
+  if (!Array.isArray(v)) throw new ValidationError(at(path, key), `expected an array, got ${kindOf(v)}`);
+  return v;
+}
+
+function str(o: Obj, key: string, path: string): string {
+  const v = own(o, key);
+  if (v == null) return '';
+  if (typeof v !== 'string') throw new ValidationError(at(path, key), `expected a string, got ${kindOf(v)}`);
+  return v;
+}
+
+/** An enum or int32: OTLP/JSON sends enums as integers. */
+function int(o: Obj, key: string, path: string): number {
+  const v = own(o, key);
+  if (v == null) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new ValidationError(at(path, key), `expected an integer, got ${kindOf(v)}`);
+  }
+  return v;
+}
+
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** A trace or span id of `bytes` bytes as lowercase hex; protobuf gives bytes, OTLP/JSON hex. */
+function id(o: Obj, key: string, path: string, bytes: number, required: boolean): string {
+  const v = own(o, key);
+  let hex: string;
+  if (v == null) hex = '';
+  else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  else if (typeof v === 'string' && HEX.test(v)) hex = v.toLowerCase();
+  else throw new ValidationError(at(path, key), `expected ${bytes} bytes as a hex string, got ${kindOf(v)}`);
+  if (hex === '' && !required) return '';
+  if (hex.length !== bytes * 2) {
+    throw new ValidationError(
+      at(path, key),
+      hex === '' ? 'is required' : `expected ${bytes} bytes (${bytes * 2} hex digits), got ${hex.length / 2}`,
+    );
+  }
+  if (/^0+$/.test(hex)) throw new ValidationError(at(path, key), 'must not be all zeros (an invalid id)');
+  return hex;
+}
+
+/** A fixed64 time: protobufjs gives a Long (or a number), OTLP/JSON a decimal string or a number. */
+function nanos(o: Obj, key: string, path: string, required = false): bigint {
+  const n = nanosOrZero(own(o, key), at(path, key));
+  if (required && n === 0n)
+    throw new ValidationError(at(path, key), 'is required (nanoseconds since the epoch)');
+  return n;
+}
+
+function nanosOrZero(v: unknown, path: string): bigint {
+  if (v == null) return 0n;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
+  if (typeof v === 'object' && isLong(v)) return BigInt(v.toString());
+  throw new ValidationError(
+    path,
+    `expected nanoseconds since the epoch as an unsigned integer or a decimal string, got ${kindOf(v)}`,
+  );
+}
+
+function isLong(v: object): v is { low: number; high: number; toString(): string } {
+  return (
+    typeof (v as { low?: unknown }).low === 'number' && typeof (v as { high?: unknown }).high === 'number'
+  );
+}
+
+/** `attributes` (repeated KeyValue) of `o` as a JSON object; a repeated key keeps its last value. */
+function attributes(o: Obj, path: string, field = 'attributes'): Attributes {
+  const out: Attributes = Object.create(null) as Attributes;
+  list(o, field, path).forEach((kv, i) => {
+    const kvPath = `${at(path, field)}[${i}]`;
+    const entry = obj(kv, kvPath);
+    const key = str(entry, 'key', kvPath);
+    out[key] = anyValue(own(entry, 'value'), `${kvPath}.value`);
+  });
+  return { ...out };
+}
+
+/** An AnyValue as JSON: 64-bit ints beyond 2^53 become decimal strings, bytes base64. */
+function anyValue(value: unknown, path: string): AttrValue {
+  if (value == null) return null;
+  const v = obj(value, path);
+  const s = own(v, 'stringValue');
+  if (s != null) return str(v, 'stringValue', path);
+  const b = own(v, 'boolValue');
+  if (b != null) {
+    if (typeof b !== 'boolean')
+      throw new ValidationError(`${path}.boolValue`, `expected a boolean, got ${kindOf(b)}`);
+    return b;
+  }
+  const i = own(v, 'intValue');
+  if (i != null) return int64(i, `${path}.intValue`);
+  const d = own(v, 'doubleValue');
+  if (d != null) return double(d, `${path}.doubleValue`);
+  const array = own(v, 'arrayValue');
+  if (array != null) {
+    const arrayPath = `${path}.arrayValue`;
+    return list(obj(array, arrayPath), 'values', arrayPath).map((x, k) =>
+      anyValue(x, `${arrayPath}.values[${k}]`),
+    );
+  }
+  const kvlist = own(v, 'kvlistValue');
+  if (kvlist != null) {
+    const kvPath = `${path}.kvlistValue`;
+    return attributes(obj(kvlist, kvPath), kvPath, 'values');
+  }
+  const bytes = own(v, 'bytesValue');
+  if (bytes instanceof Uint8Array)
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  if (bytes != null) return str(v, 'bytesValue', path);
+  return null;
+}
+
+function int64(v: unknown, path: string): number | string {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  let text: string;
+  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) text = v;
+  else if (typeof v === 'object' && v !== null && isLong(v)) text = v.toString();
+  else throw new ValidationError(path, `expected an integer or a decimal string, got ${kindOf(v)}`);
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
+}
+
+/** A double; OTLP/JSON writes NaN and the infinities as strings, which JSON cannot store: strings here. */
+function double(v: unknown, path: string): number | string {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  throw new ValidationError(path, `expected a number, got ${kindOf(v)}`);
+}
