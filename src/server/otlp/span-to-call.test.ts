@@ -108,9 +108,12 @@ test('GenAI span: inputs, output and summary.usage keyed by model with requests 
 
 test('usage without a model is keyed "unknown" and has no cost', () => {
   const call = spanToCall(otlpSpan({ attributes: { 'llm.token_count.prompt': 3 } }), PROJECT);
-  assert.deepEqual({ ...(call.summary as { usage: object }).usage }, {
-    unknown: { requests: 1, prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 },
-  });
+  assert.deepEqual(
+    { ...(call.summary as { usage: object }).usage },
+    {
+      unknown: { requests: 1, prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 },
+    },
+  );
 });
 
 test('a span with both GenAI and OpenInference attributes takes GenAI first, OpenInference fills in', () => {
