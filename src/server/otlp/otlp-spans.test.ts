@@ -102,6 +102,12 @@ test('a span without a parent has an empty parentSpanId; absent fields read as d
   assert.deepEqual(span?.events, []);
 });
 
+test('enum names (protobuf JSON mapping) are taken as well as integers', () => {
+  const [span] = readSpans(jsonRequest({ kind: 'SPAN_KIND_SERVER', status: { code: 'STATUS_CODE_ERROR' } }));
+  assert.equal(span?.kind, 2);
+  assert.equal(span?.statusCode, 2);
+});
+
 test('an empty request has no spans', () => {
   assert.deepEqual(readSpans({}), []);
   assert.deepEqual(readSpans({ resourceSpans: [] }), []);
@@ -117,7 +123,8 @@ test('every malformed field is a ValidationError at its path', () => {
     [{ startTimeUnixNano: '-1' }, `${at}.startTimeUnixNano`, /nanoseconds/],
     [{ endTimeUnixNano: undefined }, `${at}.endTimeUnixNano`, /required/],
     [{ name: 5 }, `${at}.name`, /string/],
-    [{ kind: 'CLIENT' }, `${at}.kind`, /integer/],
+    [{ kind: 'CLIENT' }, `${at}.kind`, /SPAN_KIND_CLIENT/],
+    [{ status: { code: 1.5 } }, `${at}.status.code`, /STATUS_CODE_ERROR/],
     [{ attributes: {} }, `${at}.attributes`, /array/],
     [
       { attributes: [{ key: 'k', value: { boolValue: 'yes' } }] },

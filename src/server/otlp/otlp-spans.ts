@@ -79,7 +79,7 @@ function readSpan(value: unknown, path: string, resource: Attributes, scope: Otl
     spanId: id(o, 'spanId', path, 8, true),
     parentSpanId: id(o, 'parentSpanId', path, 8, false),
     name: str(o, 'name', path),
-    kind: int(o, 'kind', path),
+    kind: enumValue(o, 'kind', path, SPAN_KINDS),
     startTimeUnixNano: nanos(o, 'startTimeUnixNano', path, true),
     endTimeUnixNano: nanos(o, 'endTimeUnixNano', path, true),
     attributes: attributes(o, path),
@@ -101,7 +101,7 @@ function readSpan(value: unknown, path: string, resource: Attributes, scope: Otl
         attributes: attributes(link, lPath),
       };
     }),
-    statusCode: status ? int(status, 'code', `${path}.status`) : 0,
+    statusCode: status ? enumValue(status, 'code', `${path}.status`, STATUS_CODES) : 0,
     statusMessage: status ? str(status, 'message', `${path}.status`) : '',
     traceState: str(o, 'traceState', path),
     resource,
@@ -145,14 +145,25 @@ function str(o: Obj, key: string, path: string): string {
   return v;
 }
 
-/** An enum or int32: OTLP/JSON sends enums as integers. */
-function int(o: Obj, key: string, path: string): number {
+const SPAN_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'].map(
+  (k) => `SPAN_KIND_${k}`,
+);
+const STATUS_CODES = ['UNSET', 'OK', 'ERROR'].map((c) => `STATUS_CODE_${c}`);
+
+/**
+ * An enum: OTLP/JSON sends integers; the names (`SPAN_KIND_CLIENT`), which protobuf's own JSON mapping
+ * writes, are taken too.
+ */
+function enumValue(o: Obj, key: string, path: string, names: string[]): number {
   const v = own(o, key);
   if (v == null) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new ValidationError(at(path, key), `expected an integer, got ${kindOf(v)}`);
-  }
-  return v;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  const named = typeof v === 'string' ? names.indexOf(v) : -1;
+  if (named >= 0) return named;
+  throw new ValidationError(
+    at(path, key),
+    `expected an integer or one of ${names.join(', ')}, got ${kindOf(v)}`,
+  );
 }
 
 const HEX = /^[0-9a-fA-F]*$/;
