@@ -159,3 +159,15 @@ test('an attribute key `__proto__` is kept as a key, never set as the prototype'
   assert.equal(Object.getPrototypeOf(span?.attributes), Object.prototype);
   assert.equal(Object.getOwnPropertyDescriptor(span?.attributes, '__proto__')?.value, 'x');
 });
+
+test('deeply nested JSON attribute values are a 400, not a stack overflow', () => {
+  let value: Record<string, unknown> = { stringValue: 'leaf' };
+  for (let i = 0; i < 20_000; i++) value = { arrayValue: { values: [value] } };
+  assert.throws(
+    () => readSpans(jsonRequest({ attributes: [{ key: 'deep', value }] })),
+    (err: unknown) => err instanceof ValidationError && /nested deeper than 64 levels/.test(err.message),
+  );
+  let ok: Record<string, unknown> = { stringValue: 'leaf' };
+  for (let i = 0; i < 60; i++) ok = { kvlistValue: { values: [{ key: 'k', value: ok }] } };
+  assert.equal(readSpans(jsonRequest({ attributes: [{ key: 'fine', value: ok }] })).length, 1);
+});

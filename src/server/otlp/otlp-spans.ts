@@ -1,4 +1,5 @@
 import { ValidationError } from '../../shared/errors.js';
+import { DEFAULTS } from '../defaults.js';
 import { kindOf } from '../validation/field-reader.js';
 
 /** An OTLP attribute value as JSON: string, number, boolean, null, array or object (kvlist). */
@@ -112,6 +113,13 @@ function readSpan(value: unknown, path: string, resource: Attributes, scope: Otl
 type Obj = Record<string, unknown>;
 
 /**
+ * Most levels of nested array/kvlist attribute values. A JSON body is not walked before it is read
+ * (protobuf is: otlp-proto.ts), so this bound keeps a deep value from overflowing the stack. Each level
+ * is two protobuf messages (AnyValue, ArrayValue), so protobuf's `DEFAULTS.otlpMaxDepth` gives the same.
+ */
+const MAX_VALUE_DEPTH = Math.floor(DEFAULTS.otlpMaxDepth / 2);
+
+/**
  * A field as sent: decoded protobufjs messages keep unset fields' defaults on their prototype (a oneof's
  * unset `boolValue` reads `false`), so only own properties count, as in a parsed JSON body.
  */
@@ -213,20 +221,23 @@ function isLong(v: object): v is { low: number; high: number; toString(): string
 }
 
 /** `attributes` (repeated KeyValue) of `o` as a JSON object; a repeated key keeps its last value. */
-function attributes(o: Obj, path: string, field = 'attributes'): Attributes {
+function attributes(o: Obj, path: string, field = 'attributes', depth = 0): Attributes {
   const out: Attributes = Object.create(null) as Attributes;
   list(o, field, path).forEach((kv, i) => {
     const kvPath = `${at(path, field)}[${i}]`;
     const entry = obj(kv, kvPath);
     const key = str(entry, 'key', kvPath);
-    out[key] = anyValue(own(entry, 'value'), `${kvPath}.value`);
+    out[key] = anyValue(own(entry, 'value'), `${kvPath}.value`, depth + 1);
   });
   return { ...out };
 }
 
 /** An AnyValue as JSON: 64-bit ints beyond 2^53 become decimal strings, bytes base64. */
-function anyValue(value: unknown, path: string): AttrValue {
+function anyValue(value: unknown, path: string, depth: number): AttrValue {
   if (value == null) return null;
+  if (depth > MAX_VALUE_DEPTH) {
+    throw new ValidationError(path, `attribute values are nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
   const v = obj(value, path);
   const s = own(v, 'stringValue');
   if (s != null) return str(v, 'stringValue', path);
@@ -244,13 +255,13 @@ function anyValue(value: unknown, path: string): AttrValue {
   if (array != null) {
     const arrayPath = `${path}.arrayValue`;
     return list(obj(array, arrayPath), 'values', arrayPath).map((x, k) =>
-      anyValue(x, `${arrayPath}.values[${k}]`),
+      anyValue(x, `${arrayPath}.values[${k}]`, depth + 1),
     );
   }
   const kvlist = own(v, 'kvlistValue');
   if (kvlist != null) {
     const kvPath = `${path}.kvlistValue`;
-    return attributes(obj(kvlist, kvPath), kvPath, 'values');
+    return attributes(obj(kvlist, kvPath), kvPath, 'values', depth);
   }
   const bytes = own(v, 'bytesValue');
   if (bytes instanceof Uint8Array)
