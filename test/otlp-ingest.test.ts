@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as HttpExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -17,6 +20,9 @@ import { RpcStatus } from '../src/server/otlp/otlp-proto.js';
 import { isoToMicros } from '../src/shared/time.js';
 import { CLICKHOUSE_SKIP, CLICKHOUSE_URL } from '../src/store/clickhouse/test-databases.test-helper.js';
 import { WeftServer, type WeftServerStore } from './helpers/weft-server.js';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 type Compression = NonNullable<ConstructorParameters<typeof ProtoExporter>[0]>['compression'];
 const GZIP = 'gzip' as Compression;
@@ -286,6 +292,47 @@ for (const { name, store, skip } of stores) {
       assert.equal(noProject.status, 400);
       assert.equal(((await noProject.json()) as { field: string }).field, 'x-weft-project');
       assert.equal(await count(server, project), 0);
+    });
+
+    test('with an API key: no header needed (the project of the key), another project is refused', async () => {
+      const keyed = new WeftServer([], store);
+      try {
+        const project = freshProject();
+        const storeArgs =
+          store.kind === 'clickhouse'
+            ? [
+                '--store',
+                'clickhouse',
+                '--clickhouse-url',
+                store.clickhouseUrl,
+                '--clickhouse-database',
+                keyed.clickhouseDatabase,
+              ]
+            : ['--db', keyed.db];
+        const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_')));
+        const { stdout } = await run(
+          process.execPath,
+          [CLI, 'keys', 'create', '--project', project, ...storeArgs],
+          {
+            env,
+          },
+        );
+        await keyed.start();
+        const authorization = `Bearer ${stdout.trim()}`;
+        const spans = recordInMemory((p) => recordAgentTrace(p));
+        const url = `${keyed.url}/otel/v1/traces`;
+        const exporter = new ProtoExporter({ url, headers: { authorization } });
+        await exportOnce(exporter, spans);
+        const res = await keyed.post('/calls/query_stats', { project_id: project }, { authorization });
+        assert.equal(((await res.json()) as { count: number }).count, 3);
+        const anonymous = new ProtoExporter({ url, headers: { 'x-weft-project': project } });
+        await assert.rejects(exportOnce(anonymous, spans), /401|Unauthorized|missing API key/i);
+        const other = new ProtoExporter({ url, headers: { authorization, 'x-weft-project': 'otel/other' } });
+        await assert.rejects(exportOnce(other, spans), /403|Forbidden|scoped to project/i);
+        await Promise.all([exporter.shutdown(), anonymous.shutdown(), other.shutdown()]);
+      } finally {
+        await keyed.dispose();
+      }
     });
 
     test('a gzip body inflating past the body limit is refused with 413', async () => {
