@@ -4,21 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as HttpExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
 import { RpcStatus } from '../src/server/otlp/otlp-proto.js';
 import { isoToMicros } from '../src/shared/time.js';
 import { CLICKHOUSE_SKIP, CLICKHOUSE_URL } from '../src/store/clickhouse/test-databases.test-helper.js';
+import { exportOnce, providerWith, recordAgentTrace, recordInMemory } from './helpers/otel-spans.js';
 import { WeftServer, type WeftServerStore } from './helpers/weft-server.js';
 
 const run = promisify(execFile);
@@ -66,66 +57,6 @@ async function readCalls(server: WeftServer, project: string): Promise<StoredCal
 async function count(server: WeftServer, project: string): Promise<number> {
   const res = await server.post('/calls/query_stats', { project_id: project });
   return ((await res.json()) as { count: number }).count;
-}
-
-/** A provider exporting through `exporter` with a BatchSpanProcessor, as an app would set it up. */
-function providerWith(exporter: SpanExporter, service = 'otel-test-app'): BasicTracerProvider {
-  return new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 10 })],
-  });
-}
-
-/** An agent span with a GenAI chat child and a failing tool child. */
-function recordAgentTrace(provider: BasicTracerProvider): { traceId: string; root: string } {
-  const tracer = provider.getTracer('weft-otlp-test', '1.2.3');
-  const root = tracer.startSpan('agent.run', { attributes: { 'app.user': 'ada', 'app.turn': 3 } });
-  const ctx = trace.setSpan(context.active(), root);
-  const chat = tracer.startSpan(
-    'chat gpt-4o-mini',
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.system': 'openai',
-        'gen_ai.request.model': 'gpt-4o-mini',
-        'gen_ai.request.temperature': 0.2,
-        'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-        'gen_ai.usage.input_tokens': 12,
-        'gen_ai.usage.output_tokens': 5,
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }]),
-        'gen_ai.output.messages': JSON.stringify([
-          { role: 'assistant', parts: [{ type: 'text', content: 'hello!' }], finish_reason: 'stop' },
-        ]),
-        'custom.flag': true,
-      },
-    },
-    ctx,
-  );
-  chat.end();
-  const tool = tracer.startSpan('tool.search', {}, ctx);
-  tool.recordException(new TypeError('index offline'));
-  tool.setStatus({ code: SpanStatusCode.ERROR, message: 'index offline' });
-  tool.end();
-  root.end();
-  return { traceId: root.spanContext().traceId, root: root.spanContext().spanId };
-}
-
-/** Spans recorded in memory (to export the very same spans more than once). */
-function recordInMemory(record: (provider: BasicTracerProvider) => void): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'memory' }),
-    spanProcessors: [new SimpleSpanProcessor(memory)],
-  });
-  record(provider);
-  return memory.getFinishedSpans();
-}
-
-function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<void> {
-  return new Promise((resolve, reject) =>
-    exporter.export(spans, (r) => (r.error ? reject(r.error) : resolve())),
-  );
 }
 
 for (const { name, store, skip } of stores) {
