@@ -2,6 +2,7 @@ import {
   countOf,
   emptyMapping,
   parseJsonText,
+  setKey,
   stringOf,
   tokenUsage,
   unflattenIndexed,
@@ -44,7 +45,7 @@ export function mapGenAi(span: OtlpSpan): LlmMapping {
   if (requestModel) m.inputs.model = requestModel;
   for (const key of Object.keys(a)) {
     if (key.startsWith('gen_ai.request.') && key !== 'gen_ai.request.model') {
-      m.inputs[key.slice('gen_ai.request.'.length)] = a[key];
+      setKey(m.inputs, key.slice('gen_ai.request.'.length), a[key]);
     }
   }
   const details = span.events.findIndex((e) => e.name === 'gen_ai.client.inference.operation.details');
@@ -132,7 +133,7 @@ function eventMessages(span: OtlpSpan, m: LlmMapping): unknown[] | undefined {
     if (role !== undefined) {
       const { 'gen_ai.system': _system, ...fields } = e.attributes;
       const message: Record<string, unknown> = { role };
-      for (const [k, v] of Object.entries(fields)) message[k] = parseJsonText(v);
+      for (const [k, v] of Object.entries(fields)) setKey(message, k, parseJsonText(v));
       out.push(message);
       m.consumedEvents.add(i);
     } else if (e.name === 'gen_ai.content.prompt') {
@@ -173,6 +174,6 @@ function eventChoices(span: OtlpSpan, m: LlmMapping): unknown[] | undefined {
 
 function messageOf(fields: Attributes): Record<string, unknown> {
   const message: Record<string, unknown> = { role: 'assistant' };
-  for (const [k, v] of Object.entries(fields)) message[k] = parseJsonText(v);
+  for (const [k, v] of Object.entries(fields)) setKey(message, k, parseJsonText(v));
   return message;
 }

@@ -78,6 +78,14 @@ function isIndex(segment: string | undefined, maxIndex: number): boolean {
   return segment !== undefined && /^\d{1,6}$/.test(segment) && Number(segment) <= maxIndex;
 }
 
+/**
+ * `o[key] = value` as a data property, so that a key `__proto__` (from a span attribute or parsed JSON)
+ * is kept as a key instead of replacing the object's prototype.
+ */
+export function setKey(o: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A string holding a JSON object or array, parsed; anything else as is. */
 export function parseJsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;

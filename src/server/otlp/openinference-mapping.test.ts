@@ -61,3 +61,17 @@ test('JSON output.value is parsed; invalid JSON stays text', () => {
 test('plain spans are not OpenInference spans', () => {
   assert.equal(isOpenInferenceSpan(otlpSpan({ attributes: { 'db.system': 'sqlite' } })), false);
 });
+
+test('a JSON input.value key `__proto__` stays a key of the inputs', () => {
+  const m = mapOpenInference(
+    otlpSpan({
+      attributes: {
+        'input.value': '{"__proto__":{"polluted":true},"q":1}',
+        'input.mime_type': 'application/json',
+      },
+    }),
+  );
+  assert.equal(Object.getPrototypeOf(m.inputs), Object.prototype);
+  assert.equal((m.inputs as { polluted?: unknown }).polluted, undefined);
+  assert.deepEqual(Object.keys(m.inputs), ['__proto__', 'q']);
+});

@@ -2,6 +2,7 @@ import {
   countOf,
   emptyMapping,
   parseJsonText,
+  setKey,
   stringOf,
   tokenUsage,
   unflattenIndexed,
@@ -33,12 +34,13 @@ export function mapOpenInference(span: OtlpSpan): LlmMapping {
   m.model = stringOf(a['llm.model_name']);
   const input = value(a, 'input', m);
   if (input !== undefined) {
-    if (typeof input === 'object' && input !== null && !Array.isArray(input)) Object.assign(m.inputs, input);
-    else m.inputs.input = input;
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      for (const [k, v] of Object.entries(input)) setKey(m.inputs, k, v);
+    } else m.inputs.input = input;
   }
   const params = parseJsonText(a['llm.invocation_parameters']);
   if (typeof params === 'object' && params !== null && !Array.isArray(params)) {
-    for (const [k, v] of Object.entries(params)) if (!(k in m.inputs)) m.inputs[k] = v;
+    for (const [k, v] of Object.entries(params)) if (!Object.hasOwn(m.inputs, k)) setKey(m.inputs, k, v);
     m.consumed.add('llm.invocation_parameters');
   }
   if (m.model && m.inputs.model === undefined) m.inputs.model = m.model;
