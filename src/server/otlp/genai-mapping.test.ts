@@ -152,3 +152,21 @@ test('token counts sent as text are read; negative or non-numeric ones are ignor
   );
   assert.deepEqual(m.usage, { prompt_tokens: 12, completion_tokens: 0, total_tokens: 12 });
 });
+
+test('execute_tool span: call arguments are the inputs, the result the output', () => {
+  const m = mapGenAi(
+    otlpSpan({
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'gen_ai.tool.call.arguments': '{"city":"Paris"}',
+        'gen_ai.tool.call.result': '{"temp_c":21}',
+      },
+    }),
+  );
+  assert.deepEqual(m.inputs, { city: 'Paris' });
+  assert.deepEqual(m.output, { temp_c: 21 });
+  assert.deepEqual([...m.consumed].sort(), ['gen_ai.tool.call.arguments', 'gen_ai.tool.call.result']);
+  const text = mapGenAi(otlpSpan({ attributes: { 'gen_ai.tool.call.arguments': 'Paris' } }));
+  assert.deepEqual(text.inputs, { arguments: 'Paris' });
+});

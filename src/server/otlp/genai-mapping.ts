@@ -32,7 +32,8 @@ export function isGenAiSpan(span: OtlpSpan): boolean {
  *   or the events (`gen_ai.user.message` & co, `gen_ai.content.prompt`, the
  *   `gen_ai.client.inference.operation.details` event), in that order of preference;
  * - choices: `gen_ai.output.messages`, `gen_ai.completion.N.*`, `gen_ai.completion`, `gen_ai.choice` events;
- * - usage: `gen_ai.usage.input_tokens`/`output_tokens` (or `prompt_tokens`/`completion_tokens`).
+ * - usage: `gen_ai.usage.input_tokens`/`output_tokens` (or `prompt_tokens`/`completion_tokens`);
+ * - tool calls: `gen_ai.tool.call.arguments` -> inputs, `gen_ai.tool.call.result` -> output.
  * The output is OpenAI-shaped, `{ model, id, choices: [{ index, message, finish_reason }], usage }`, as a
  * wrapped client's call records it.
  */
@@ -87,7 +88,20 @@ export function mapGenAi(span: OtlpSpan): LlmMapping {
     if (m.usage) output.usage = m.usage;
     m.output = output;
   }
+  mapToolCall(a, m);
   return m;
+}
+
+/** An `execute_tool` span: `gen_ai.tool.call.arguments` are its inputs, `gen_ai.tool.call.result` its output. */
+function mapToolCall(a: Attributes, m: LlmMapping): void {
+  const args = json(a, 'gen_ai.tool.call.arguments', m);
+  if (args !== undefined) {
+    if (typeof args === 'object' && args !== null && !Array.isArray(args)) {
+      for (const [k, v] of Object.entries(args)) if (!Object.hasOwn(m.inputs, k)) setKey(m.inputs, k, v);
+    } else m.inputs.arguments = args;
+  }
+  const result = json(a, 'gen_ai.tool.call.result', m);
+  if (result !== undefined && m.output === undefined) m.output = result;
 }
 
 /** A JSON-text (or structured) attribute, parsed and marked consumed; undefined when absent. */
