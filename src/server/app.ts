@@ -8,6 +8,7 @@ import type { AuthOptions } from './auth.js';
 import { DEFAULTS } from './defaults.js';
 import { handleError } from './error-response.js';
 import { methodNotAllowedOrNotFound } from './not-found.js';
+import { otlpRoutes } from './otlp/otlp-routes.js';
 import { packageVersion } from './package-version.js';
 import { callsReadRoutes } from './routes/calls-read.js';
 import { callsUpdateRoutes } from './routes/calls-update.js';
@@ -43,7 +44,8 @@ export interface AppOptions {
 
 /**
  * The weft trace server as a Hono app: the Weave trace-server call API, objects, tables, files, feedback
- * and the UI's project listing, behind API-key auth. Every error answer is JSON `{ error, field? }`.
+ * and the UI's project listing, behind API-key auth. Every error answer is JSON `{ error, field? }`
+ * (OTLP ingest, `/otel/v1/traces`, answers in its request's encoding: protobuf or JSON).
  */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const deps = resolveDeps(options);
@@ -63,6 +65,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     filesRoutes,
     projectsRoutes,
     opNamesRoutes,
+    otlpRoutes,
   ]) {
     app.route('/', routes(deps));
   }

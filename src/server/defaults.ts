@@ -11,6 +11,15 @@ export const DEFAULTS = {
    * `Content-Encoding: gzip`, on the decompressed bytes (Weave's own server uses the same limit).
    */
   maxBodyBytes: 32 * 1024 * 1024,
+  /**
+   * Most embedded protobuf messages (spans, events, attributes, values) in one OTLP/protobuf request
+   * (`POST /otel/v1/traces`). Counted before decoding: a few bytes per empty message decode into
+   * ~100 times their size in objects, so the body limit alone would let one request take gigabytes.
+   * An exporter's batch of 512 spans with 30 attributes each holds about 31 000.
+   */
+  otlpMaxMessages: 500_000,
+  /** Most levels of nested protobuf messages in one OTLP request (nested array/kvlist values count). */
+  otlpMaxDepth: 128,
   /** Page size of `/calls/query` when the request has no `limit`. */
   queryPageSize: 100,
   /** Largest `limit` accepted by `/calls/query` (`/calls/stream_query` has no cap). */
