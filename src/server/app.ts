@@ -18,8 +18,18 @@ import { objectsRoutes } from './routes/objects.js';
 import { opNamesRoutes } from './routes/op-names.js';
 import { projectsRoutes } from './routes/projects.js';
 import { tablesRoutes } from './routes/tables.js';
+import { serverStatsRoutes } from './routes/server-stats.js';
 import { staticUi } from './static-ui.js';
 import type { StaticUiOptions } from './static-ui.js';
+import { StreamLimiter } from './stream-limiter.js';
+
+/** Caps and timeout of `/calls/stream_query` streams; each defaults to the `DEFAULTS` field of its name. */
+export interface StreamOptions {
+  maxStreams?: number;
+  maxStreamsPerKey?: number;
+  maxStreamsPerConnection?: number;
+  streamIdleTimeoutMs?: number;
+}
 
 export interface AppOptions {
   store: TraceStore;
@@ -28,6 +38,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Defaults to `DEFAULTS.streamChunkBytes`. */
   streamChunkBytes?: number;
+  /** Stream caps and idle timeout; see {@link StreamOptions}. */
+  streams?: StreamOptions;
   /** Defaults to weft's package version. */
   version?: string;
   /** Where unexpected (500) errors are reported; defaults to stderr. */
@@ -58,6 +70,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     filesRoutes,
     projectsRoutes,
     opNamesRoutes,
+    serverStatsRoutes,
   ]) {
     app.route('/', routes(deps));
   }
@@ -71,6 +84,7 @@ function resolveDeps(options: AppOptions): RouteDeps {
   if (anonymous !== undefined && !['local', 'anyone', 'nobody'].includes(anonymous)) {
     throw new InvalidOptionError('auth.anonymous', anonymous, '"local", "anyone" or "nobody"');
   }
+  const streams = options.streams ?? {};
   return {
     store: options.store,
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
@@ -78,6 +92,23 @@ function resolveDeps(options: AppOptions): RouteDeps {
       'streamChunkBytes',
       options.streamChunkBytes ?? DEFAULTS.streamChunkBytes,
     ),
+    streams: new StreamLimiter({
+      maxStreams: positiveInteger('streams.maxStreams', streams.maxStreams ?? DEFAULTS.maxStreams),
+      maxStreamsPerKey: positiveInteger(
+        'streams.maxStreamsPerKey',
+        streams.maxStreamsPerKey ?? DEFAULTS.maxStreamsPerKey,
+      ),
+      maxStreamsPerConnection: positiveInteger(
+        'streams.maxStreamsPerConnection',
+        streams.maxStreamsPerConnection ?? DEFAULTS.maxStreamsPerConnection,
+      ),
+      retryAfterSeconds: DEFAULTS.streamRetryAfterSeconds,
+    }),
+    streamIdleTimeoutMs: positiveInteger(
+      'streams.streamIdleTimeoutMs',
+      streams.streamIdleTimeoutMs ?? DEFAULTS.streamIdleTimeoutMs,
+    ),
+    streamTimeSliceMs: DEFAULTS.streamTimeSliceMs,
     queryPageSize: DEFAULTS.queryPageSize,
     maxQueryPageSize: DEFAULTS.maxQueryPageSize,
     version: options.version ?? packageVersion(),

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { CallRecord } from '../../shared/call-types.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
-import { ndjsonStream } from '../ndjson-stream.js';
+import { callsStreamResponse } from '../calls-stream-response.js';
 import { decodeCursor, encodeCursor } from '../query-cursor.js';
 import { readJsonObject } from '../read-body.js';
 import { parseCallsQuery } from '../validation/calls-query.js';
@@ -17,14 +17,7 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
   app.post('/calls/stream_query', async (c) => {
     const { query } = parseCallsQuery(await readJsonObject(c.req.raw, deps.maxBodyBytes));
     authorizeProject(c.var.principal, query.project_id, 'project_id');
-    const onError = (err: unknown) => deps.log(`weft: /calls/stream_query failed mid-stream: ${String(err)}`);
-    const json = store.queryCallsJson?.(query);
-    const stream = await ndjsonStream(json ?? store.queryCalls(query), {
-      chunkBytes: deps.streamChunkBytes,
-      onError,
-      preEncoded: json !== undefined,
-    });
-    return c.body(stream, 200, { 'content-type': 'application/jsonl; charset=utf-8' });
+    return callsStreamResponse(c, deps, query);
   });
 
   app.post('/calls/query', async (c) => {

@@ -6,8 +6,10 @@ import type { SqlFragment } from './sql-fragment.js';
 
 /**
  * One `queryCalls` stream: rows are read on a pooled read-only connection (its own WAL snapshot, so
- * ingest on the main connection goes on), `chunkRows` at a time, and handed out one by one. Between
- * chunks the stream yields to the event loop. Memory stays at one chunk whatever the result size.
+ * ingest on the main connection goes on), one row per `next()`: nothing is read ahead of the consumer,
+ * so a consumer that stops asking (a client that stops reading) holds one statement and no rows.
+ * Every `chunkRows` rows the stream yields to the event loop, so a consumer that pulls as fast as it
+ * can does not starve other work.
  *
  * The connection is taken at the first `next()` and given back when the rows run out, on `return()`
  * (a `for await` that breaks or throws calls it) or on an error. A consumer that stops calling
@@ -16,10 +18,8 @@ import type { SqlFragment } from './sql-fragment.js';
 export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
   private reader: PooledReader | undefined;
   private rows: Iterator<unknown> | undefined;
-  private buffer: T[] = [];
-  private position = 0;
   private finished = false;
-  private chunks = 0;
+  private sinceYield = 0;
 
   constructor(
     private readonly pool: ReadPool,
@@ -39,18 +39,24 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
   }
 
   async next(): Promise<IteratorResult<T>> {
-    if (this.position < this.buffer.length) {
-      return { value: this.buffer[this.position++] as T, done: false };
-    }
     if (this.finished) return { value: undefined, done: true };
-    if (this.chunks++ > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.sinceYield >= this.chunkRows) {
+      this.sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.finished) return { value: undefined, done: true }; // returned meanwhile
+    }
     try {
-      this.fill();
+      const step = this.open().next();
+      if (step.done) {
+        this.finish();
+        return { value: undefined, done: true };
+      }
+      this.sinceYield++;
+      return { value: this.mapRow(step.value), done: false };
     } catch (err) {
       this.finish();
       throw err;
     }
-    return this.next();
   }
 
   async return(): Promise<IteratorResult<T>> {
@@ -58,7 +64,12 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
     return { value: undefined, done: true };
   }
 
-  private fill(): void {
+  /** Whether the stream holds a connection now (for tests: a stream given up must hold none). */
+  get holdsConnection(): boolean {
+    return this.reader !== undefined;
+  }
+
+  private open(): Iterator<unknown> {
     if (this.isClosed()) throw new StoreError('the store was closed during a query', 'STORE_CLOSED');
     if (!this.rows) {
       this.reader = this.pool.acquire();
@@ -67,16 +78,7 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
       else stmt.raw(true);
       this.rows = stmt.iterate(...this.query.params) as Iterator<unknown>;
     }
-    this.buffer = [];
-    this.position = 0;
-    while (this.buffer.length < this.chunkRows) {
-      const step = this.rows.next();
-      if (step.done) {
-        this.finish();
-        break;
-      }
-      this.buffer.push(this.mapRow(step.value));
-    }
+    return this.rows;
   }
 
   private finish(): void {

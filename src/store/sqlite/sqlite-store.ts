@@ -29,7 +29,10 @@ export const DEFAULTS = {
   busyTimeoutMs: 5_000,
   /** Idle read-only connections kept for reuse by `queryCalls` streams. */
   maxIdleReadConnections: 4,
-  /** Rows a `queryCalls` stream reads at a time; it yields to the event loop between chunks. */
+  /**
+   * A `queryCalls` stream reads a row only when it is asked for one, and yields to the event loop
+   * after this many rows.
+   */
   streamChunkRows: 500,
   /** Prepared statements cached per connection, keyed by SQL text (least recently used evicted). */
   statementCacheSize: 200,
@@ -58,7 +61,7 @@ const DELETE_TREE_SQL = `WITH RECURSIVE doomed(id) AS (
 /**
  * The embedded store: one SQLite file in WAL mode (`synchronous=NORMAL`). The main connection does
  * all writes and the short reads (count, read, feedback, objects...). Every `queryCalls` stream reads
- * on its own pooled read-only connection, a chunk of rows at a time (call-stream.ts): memory stays
+ * on its own pooled read-only connection, a row when asked for one (call-stream.ts): memory stays
  * flat however many rows match, ingest goes on meanwhile (WAL), and the stream sees the data as of
  * its first row. A stream left unfinished keeps its connection (and its WAL snapshot) until it ends
  * or its iterator's `return()` is called (a `for await` that breaks does): consumers must do so.
