@@ -36,8 +36,8 @@ export interface NdjsonStreamOptions {
  * promise, before any response header is sent. A cancelled stream (client gone) closes the source, and
  * so does a consumer that stops taking chunks for `idleTimeoutMs`.
  *
- * The last chunk is handed out before the stream closes, and the stream closes when the consumer asks
- * for more after it: until then the idle timeout still applies.
+ * The source is released as soon as it runs out; the idle timeout still applies until the consumer
+ * took the last chunk.
  *
  * Lines are encoded straight into a chunk buffer of about `chunkBytes` (no concatenated string to
  * flatten and encode again): for a large trace this was a sizeable share of the server's time.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,10 +28,15 @@ export class WeftServer {
   constructor(
     private readonly extraArgs: string[] = [],
     readonly store: WeftServerStore = { kind: 'sqlite' },
+    /** Extra environment of the server (the test's own WEFT_* variables are never passed on). */
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   async start(timeoutMs = 20_000): Promise<this> {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_')));
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_'))),
+      ...this.extraEnv,
+    };
     const storeArgs =
       this.store.kind === 'clickhouse'
         ? [
@@ -69,6 +74,17 @@ export class WeftServer {
     });
     this.url = await listening;
     return this;
+  }
+
+  /** The server process's resident set size in bytes, read from /proc (Linux), or NaN elsewhere. */
+  rssBytes(): number {
+    try {
+      const status = readFileSync(`/proc/${this.child?.pid}/status`, 'utf8');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return kb === undefined ? NaN : Number(kb) * 1024;
+    } catch {
+      return NaN;
+    }
   }
 
   /** SIGTERM and wait for a clean exit. */
