@@ -11,7 +11,7 @@ import { SqliteStore } from './sqlite-store.js';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-call-stream-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('rows are read only as they are asked for, and return() gives the connection back', async () => {
+test('rows are read only as asked for, at most readAheadChars ahead; return() gives the connection back', async () => {
   const file = path.join(dir, 'rows.db');
   const store = SqliteStore.open(file);
   await store.ingest(
@@ -23,17 +23,21 @@ test('rows are read only as they are asked for, and return() gives the connectio
     const stream = new CallStream<string>(
       pool,
       { sql: 'SELECT id FROM calls WHERE project_id = ? ORDER BY id', params: ['e/p'] },
-      500,
-      () => false,
-      (row) => {
-        mapped++;
-        return row as string;
+      {
+        chunkRows: 500,
+        readAheadChars: 16, // ids are 5 characters: batches of 4 rows
+        isClosed: () => false,
+        mapRow: (row) => {
+          mapped++;
+          return row as string;
+        },
+        pluck: true,
       },
-      true,
     );
     const first = [await stream.next(), await stream.next(), await stream.next()].map((r) => r.value);
     assert.deepEqual(first, ['c0000', 'c0001', 'c0002']);
-    assert.equal(mapped, 3, 'a stalled consumer holds the rows it asked for, none read ahead');
+    assert.equal(mapped, 4, 'a stalled consumer pins readAheadChars of rows, not a chunk of 500');
+    assert.equal(stream.buffered, 1);
     assert.equal(stream.holdsConnection, true);
     await stream.return();
     assert.equal(stream.holdsConnection, false);
@@ -43,10 +47,13 @@ test('rows are read only as they are asked for, and return() gives the connectio
     const all = new CallStream<string>(
       pool,
       { sql: 'SELECT id FROM calls WHERE project_id = ? ORDER BY id', params: ['e/p'] },
-      500,
-      () => false,
-      (row) => row as string,
-      true,
+      {
+        chunkRows: 500,
+        readAheadChars: 64 * 1024,
+        isClosed: () => false,
+        mapRow: (row) => row as string,
+        pluck: true,
+      },
     );
     const ids: string[] = [];
     for await (const id of all) ids.push(id);
@@ -68,10 +75,13 @@ test('a stream going on after the store closed fails with STORE_CLOSED and lets 
   const stream = new CallStream<string>(
     pool,
     { sql: 'SELECT id FROM calls ORDER BY id', params: [] },
-    500,
-    () => closed,
-    (row) => row as string,
-    true,
+    {
+      chunkRows: 500,
+      readAheadChars: 1,
+      isClosed: () => closed,
+      mapRow: (row) => row as string,
+      pluck: true,
+    },
   );
   assert.equal((await stream.next()).value, 'a');
   closed = true;
