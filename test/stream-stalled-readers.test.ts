@@ -124,6 +124,10 @@ function suite(store: WeftServerStore): void {
       // Nobody reads: after the idle timeout every stream is aborted and its place given back.
       await until(async () => (await stats()).active === 0, IDLE_MS + 20_000);
       assert.equal((await stats()).idle_aborted - before.idle_aborted, PER_KEY);
+      if (store.kind === 'clickhouse') {
+        // The aborted streams' ClickHouse queries are cancelled too, not left holding sockets.
+        await until(async () => (await runningQueries(store.clickhouseUrl)) === 0, 20_000);
+      }
       sampling = false;
       await sampler;
       const growth = peakRss - idleRss;
@@ -166,6 +170,15 @@ function suite(store: WeftServerStore): void {
     assert.match(refusal, /per-connection cap/);
     await until(async () => (await stats()).active === 0);
   });
+}
+
+/** ClickHouse queries running now that read this suite's project (its name is inlined in the SQL). */
+async function runningQueries(clickhouseUrl: string): Promise<number> {
+  const sql =
+    `SELECT count() FROM system.processes WHERE query LIKE '%${PROJECT}%' ` +
+    `AND query NOT LIKE '%system.processes%'`;
+  const res = await fetch(clickhouseUrl, { method: 'POST', body: sql });
+  return Number((await res.text()).trim());
 }
 
 /** A raw client that sends `request` and reads nothing (until `readToClose`). */
