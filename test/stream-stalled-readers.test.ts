@@ -157,15 +157,19 @@ function suite(store: WeftServerStore): void {
     assert.equal((await stats()).active, 0);
   });
 
-  test('a stream pipelined behind another on one connection is 429 (per-connection cap)', async () => {
+  test('two streams pipelined on one connection: one is served, the other is 429 (per-connection cap)', async () => {
     const client = stalledClient(port, request() + request('Connection: close\r\n'));
     client.socket.resume();
     const text = await client.readToClose(30_000);
-    assert.ok(text.startsWith('HTTP/1.1 200'), text.slice(0, 200));
-    const second = text.indexOf('HTTP/1.1 429');
-    assert.ok(second > 0, 'the pipelined stream is refused');
-    assert.ok(text.slice(0, second).endsWith('\r\n0\r\n\r\n'), 'the first stream is complete');
-    const refusal = text.slice(second);
+    // Both requests are handled at once, so either may take the connection's one place (with the
+    // ClickHouse store, authentication is a network round trip and their order varies).
+    const refusedAt = text.indexOf('HTTP/1.1 429');
+    const servedAt = text.indexOf('HTTP/1.1 200');
+    assert.ok(refusedAt >= 0 && servedAt >= 0, text.slice(0, 300));
+    const served = refusedAt > servedAt ? text.slice(servedAt, refusedAt) : text.slice(servedAt);
+    assert.ok(served.endsWith('\r\n0\r\n\r\n'), 'the served stream is complete');
+    assert.equal(served.split('\n').filter((l) => l.startsWith('{"')).length, CALLS);
+    const refusal = refusedAt > servedAt ? text.slice(refusedAt) : text.slice(refusedAt, servedAt);
     assert.match(refusal, /\r\nretry-after: 2\r\n/i);
     assert.match(refusal, /per-connection cap/);
     await until(async () => (await stats()).active === 0);
