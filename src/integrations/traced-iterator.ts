@@ -16,13 +16,33 @@ export function observeIterator(
   const end = (error: { thrown: unknown } | undefined): void => {
     if (ended) return;
     ended = true;
-    observer.end(error);
+    try {
+      observer.end(error);
+    } catch {
+      // recording the end must not change what the reader gets
+    }
+  };
+  const chunk = (value: unknown): void => {
+    try {
+      observer.chunk(value);
+    } catch {
+      // as above
+    }
   };
   const settle = (p: Promise<IteratorResult<unknown>>, abandon: boolean): Promise<IteratorResult<unknown>> =>
     p.then(
       (r) => {
-        if (r.done || abandon) end(undefined);
-        else observer.chunk(r.value);
+        // A step of any shape goes back to the reader untouched; an unreadable one ends the call.
+        let done = true;
+        let value: unknown;
+        try {
+          done = r.done === true;
+          if (!done) value = r.value;
+        } catch {
+          done = true;
+        }
+        if (done || abandon) end(undefined);
+        else chunk(value);
         return r;
       },
       (thrown: unknown) => {
@@ -39,21 +59,37 @@ export function observeIterator(
         end({ thrown });
         throw thrown;
       }
-      return settle(p, false);
+      return settle(Promise.resolve(p), false);
     },
     return(value?: unknown) {
-      if (!inner.return) {
+      const ret = inner.return; // read once, as for-await would
+      if (!ret) {
         end(undefined);
         return Promise.resolve({ done: true, value });
       }
-      return settle(inner.return(value), true);
+      let p: Promise<IteratorResult<unknown>>;
+      try {
+        p = ret.call(inner, value);
+      } catch (thrown) {
+        end({ thrown });
+        throw thrown;
+      }
+      return settle(Promise.resolve(p), true);
     },
     throw(e?: unknown) {
-      if (!inner.throw) {
+      const thr = inner.throw;
+      if (!thr) {
         end({ thrown: e });
         return Promise.reject(e as Error);
       }
-      return settle(inner.throw(e), false);
+      let p: Promise<IteratorResult<unknown>>;
+      try {
+        p = thr.call(inner, e);
+      } catch (thrown) {
+        end({ thrown });
+        throw thrown;
+      }
+      return settle(Promise.resolve(p), false);
     },
     [Symbol.asyncIterator]() {
       return it;

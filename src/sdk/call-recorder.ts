@@ -7,6 +7,7 @@ import type { TraceFrame } from './call-context.js';
 import { RunningCall } from './running-call.js';
 import type { ParamNames } from './param-names.js';
 import { inputsJsonText, toJsonText } from './json-text.js';
+import { ArrayReads } from './array-reads.js';
 import { toJsonSafe, type SerializeLimits } from './serialize.js';
 import { uuidv7 } from './uuid-v7.js';
 
@@ -71,7 +72,8 @@ export class CallRecorder {
       attributes,
     );
 
-    let inputsJson = meta.inputKeys && inputsJsonText(meta.inputKeys, args, this.limits);
+    const reads = new ArrayReads();
+    let inputsJson = meta.inputKeys && inputsJsonText(meta.inputKeys, args, this.limits, reads);
     let displayName = meta.callDisplayName as string | undefined;
     if (inputsJson === undefined) {
       let inputs = keyInputs(meta.params, args);
@@ -80,7 +82,8 @@ export class CallRecorder {
       const named = meta.callDisplayName;
       if (typeof named === 'function')
         displayName = this.guard('callDisplayName', () => String(named(inputs)), undefined);
-      inputsJson = toJsonText(inputs, this.limits);
+      // A postprocessInputs hook read the arrays itself; only the raw arguments may reuse the reads.
+      inputsJson = toJsonText(inputs, this.limits, meta.postprocessInputs ? undefined : reads);
     }
 
     // Few, large pieces: the record is flattened into one string when queued, at a cost per piece.

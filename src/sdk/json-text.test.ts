@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inputsJsonText, toJsonText } from './json-text.js';
+import { ArrayReads } from './array-reads.js';
 import { SERIALIZE_DEFAULTS, toJsonSafe } from './serialize.js';
 
 const same = (v: unknown, limits = SERIALIZE_DEFAULTS): void =>
@@ -109,4 +110,58 @@ test('inputsJsonText writes the inputs object straight from the arguments, or de
     },
   };
   assert.equal(inputsJsonText(keys, [getter], SERIALIZE_DEFAULTS), undefined);
+});
+
+/** An array whose element 1 is an index getter, counting its reads (and throwing if asked to). */
+function getterArray(fails = false): { array: unknown[]; reads: () => number } {
+  let reads = 0;
+  const array: unknown[] = [1, 2, 3];
+  Object.defineProperty(array, 1, {
+    enumerable: true,
+    get() {
+      reads++;
+      if (fails) throw new Error('index getter');
+      return 'two';
+    },
+  });
+  return { array, reads: () => reads };
+}
+
+test('an array index getter runs once, on the fast path and when the full serializer takes over', () => {
+  const fast = getterArray();
+  assert.equal(toJsonText({ list: fast.array }), '{"list":[1,"two",3]}');
+  assert.equal(fast.reads(), 1, 'fast path');
+
+  // A BigInt after the array sends the value to the full serializer, which reuses what was read.
+  const slow = getterArray();
+  const value = { list: slow.array, big: 7n };
+  assert.equal(toJsonText(value), '{"list":[1,"two",3],"big":"7n"}');
+  assert.equal(slow.reads(), 1, 'fast check then full serializer');
+  assert.equal(JSON.stringify(toJsonSafe(value)), '{"list":[1,"two",3],"big":"7n"}');
+
+  const throwing = getterArray(true);
+  assert.equal(toJsonText([throwing.array]), '[[1,"[Getter threw: index getter]",3]]');
+  assert.equal(throwing.reads(), 1, 'a getter that throws is not run again by the full serializer');
+});
+
+test('inputsJsonText and the general inputs path share the reads of argument arrays', () => {
+  const keys = ['"list":', '"f":'];
+  const ok = getterArray();
+  assert.equal(inputsJsonText(keys, [ok.array], SERIALIZE_DEFAULTS), '{"list":[1,"two",3]}');
+  assert.equal(ok.reads(), 1);
+
+  // A function argument defers to the general path: the caller passes the same reads along.
+  const deferred = getterArray();
+  const reads = new ArrayReads();
+  const fn = (): number => 1;
+  assert.equal(inputsJsonText(keys, [deferred.array, fn], SERIALIZE_DEFAULTS, reads), undefined);
+  const text = toJsonText({ list: deferred.array, f: fn }, SERIALIZE_DEFAULTS, reads);
+  assert.equal(text, JSON.stringify(toJsonSafe({ list: [1, 'two', 3], f: fn })));
+  assert.equal(deferred.reads(), 1, 'read once across both passes');
+});
+
+test('an array shared by two keys is read once and written twice', () => {
+  const shared = getterArray();
+  assert.equal(toJsonText({ a: shared.array, b: shared.array }), '{"a":[1,"two",3],"b":[1,"two",3]}');
+  assert.equal(shared.reads(), 1);
 });

@@ -1,8 +1,11 @@
 import { types } from 'node:util';
 import { SERIALIZE_DEFAULTS, toJsonSafe, type SerializeLimits } from './serialize.js';
+import { ArrayReads, thrownError, thrownRead } from './array-reads.js';
 
 const isProxy = types.isProxy;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
+/** What `check` returns for a value that needs the full serializer. */
+const SLOW: unique symbol = Symbol('slow path');
 
 /**
  * JSON text of any value, as `JSON.stringify(toJsonSafe(value, limits))` would give it, but without
@@ -12,23 +15,32 @@ const ownDescriptor = Object.getOwnPropertyDescriptor;
  * every traced call. Anything else, or anything that throws while being read, takes the full
  * serializer. Never throws.
  *
- * The check before `JSON.stringify` runs no user code on objects: it reads their properties through
- * their descriptors, and an accessor (a getter) or a Proxy sends the value to the full serializer, so
- * that a getter runs once per serialization, not once to check and once more to stringify.
+ * Every user getter runs at most once per serialization. On objects the check runs no user code: it
+ * reads properties through their descriptors, and an accessor or a Proxy sends the value to the full
+ * serializer. Array elements are read directly (a descriptor per element would double the cost of an
+ * embedding), once: `JSON.stringify` is given the check's copy of each array, and when the check
+ * gives up, the full serializer is given what it read (`reads`), so an index getter is not run again.
  */
-export function toJsonText(value: unknown, limits: SerializeLimits = SERIALIZE_DEFAULTS): string {
+export function toJsonText(
+  value: unknown,
+  limits: SerializeLimits = SERIALIZE_DEFAULTS,
+  reads: ArrayReads = new ArrayReads(),
+): string {
   const leaf = primitiveJson(value, limits);
   if (leaf !== undefined) return leaf;
   try {
-    if (value !== undefined && isPlainJson(value, limits)) {
-      const text = JSON.stringify(value);
-      if (typeof text === 'string') return text;
+    if (value !== undefined) {
+      const plain = check(value, 0, limits, { left: limits.maxTotalNodes }, reads);
+      if (plain !== SLOW) {
+        const text = JSON.stringify(plain);
+        if (typeof text === 'string') return text;
+      }
     }
   } catch {
     // a getter or Proxy trap threw: the full serializer records it with a marker
   }
   try {
-    return JSON.stringify(toJsonSafe(value, limits)) ?? 'null';
+    return JSON.stringify(toJsonSafe(value, limits, reads.arrays)) ?? 'null';
   } catch {
     return '"[Unserializable]"';
   }
@@ -38,12 +50,14 @@ export function toJsonText(value: unknown, limits: SerializeLimits = SERIALIZE_D
  * JSON text of a call's inputs object (argument `i` under the key whose JSON, with its colon, is
  * `keyJson[i]`), exactly as `toJsonText` of that object would give it, without building the object:
  * the hot path of every traced call. Returns undefined when a value needs the full serializer (or a
- * getter throws); the caller then builds the object and takes the general path.
+ * getter throws); the caller then builds the object and takes the general path, passing the same
+ * `reads` so that array elements read here are not read again.
  */
 export function inputsJsonText(
   keyJson: readonly string[],
   args: readonly unknown[],
   limits: SerializeLimits,
+  reads: ArrayReads = new ArrayReads(),
 ): string | undefined {
   const n = args.length;
   if (n > keyJson.length || n > limits.maxObjectKeys || limits.maxDepth <= 0 || limits.maxTotalNodes <= 0) {
@@ -63,8 +77,11 @@ export function inputsJsonText(
       let json = primitiveJson(value, limits);
       if (json !== undefined) {
         if (--budget.left < 0) return undefined;
-      } else if (check(value, 1, limits, budget)) json = JSON.stringify(value);
-      else return undefined;
+      } else {
+        const plain = check(value, 1, limits, budget, reads);
+        if (plain === SLOW) return undefined;
+        json = JSON.stringify(plain);
+      }
       // Left to right, so that the short `{"key":` is one flat piece, not three.
       text = text === '' ? '{' + key + json : text + ',' + key + json;
     }
@@ -91,48 +108,93 @@ function primitiveJson(value: unknown, limits: SerializeLimits): string | undefi
 }
 
 /**
- * True if JSON.stringify gives exactly what toJsonSafe + JSON.stringify would, and would run no user
- * code on the way (no getter, Proxy or `toJSON`). May throw (an array index getter).
+ * `value` itself, or a copy made of the array elements it read, if JSON.stringify of that gives exactly
+ * what toJsonSafe + JSON.stringify would and runs no user code on the way (no getter, Proxy or
+ * `toJSON`); SLOW otherwise. Array elements are read through `reads` (once per serialization), and an
+ * array or object is copied only when one of its values was. May throw (an array index getter).
  */
-function isPlainJson(root: unknown, limits: SerializeLimits): boolean {
-  return check(root, 0, limits, { left: limits.maxTotalNodes });
-}
-
-function check(value: unknown, depth: number, limits: SerializeLimits, budget: { left: number }): boolean {
-  if (--budget.left < 0) return false;
+function check(
+  value: unknown,
+  depth: number,
+  limits: SerializeLimits,
+  budget: { left: number },
+  reads: ArrayReads,
+): unknown {
+  if (--budget.left < 0) return SLOW;
   switch (typeof value) {
     case 'string':
-      return value.length <= limits.maxStringLength;
+      return value.length <= limits.maxStringLength ? value : SLOW;
     case 'number':
-      return Number.isFinite(value);
+      return Number.isFinite(value) ? value : SLOW;
     case 'boolean':
-      return true;
+      return value;
     case 'undefined':
-      return depth > 0; // omitted in objects, null in arrays: the same either way
+      return depth > 0 ? value : SLOW; // omitted in objects, null in arrays: the same either way
     case 'object': {
-      if (value === null) return true;
-      if (depth >= limits.maxDepth || isProxy(value)) return false;
-      if (Array.isArray(value)) {
-        // Elements are read directly (descriptors would double the cost of a long array): an array
-        // with an index getter is rare enough to have it read twice.
-        if (value.length > limits.maxArrayLength) return false;
-        for (let i = 0; i < value.length; i++) if (!check(value[i], depth + 1, limits, budget)) return false;
-        return true;
-      }
+      if (value === null) return value;
+      if (depth >= limits.maxDepth || isProxy(value)) return SLOW;
+      if (Array.isArray(value)) return checkArray(value as unknown[], depth, limits, budget, reads);
       const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) return false;
-      if ('toJSON' in value) return false;
+      if (proto !== Object.prototype && proto !== null) return SLOW;
+      if ('toJSON' in value) return SLOW;
       let keys = 0;
+      let copy: Record<string, unknown> | undefined;
       for (const key in value) {
-        if (++keys > limits.maxObjectKeys || key.length > limits.maxStringLength) return false;
+        if (++keys > limits.maxObjectKeys || key.length > limits.maxStringLength) return SLOW;
         // The descriptor, not `value[key]`: a getter is not run here (the full serializer runs it once).
         const d = ownDescriptor(value, key);
-        if (d === undefined || d.get !== undefined || d.set !== undefined) return false;
-        if (!check(d.value, depth + 1, limits, budget)) return false;
+        if (d === undefined || d.get !== undefined || d.set !== undefined) return SLOW;
+        const plain = check(d.value, depth + 1, limits, budget, reads);
+        if (plain === SLOW) return SLOW;
+        if (plain !== d.value && copy === undefined) copy = copyKeysBefore(value, key);
+        if (copy !== undefined) copy[key] = plain;
       }
-      return true;
+      return copy ?? value;
     }
     default:
-      return false; // bigint, symbol, function
+      return SLOW; // bigint, symbol, function
   }
+}
+
+function checkArray(
+  value: unknown[],
+  depth: number,
+  limits: SerializeLimits,
+  budget: { left: number },
+  reads: ArrayReads,
+): unknown {
+  const n = value.length;
+  if (n > limits.maxArrayLength) return SLOW;
+  const seen = reads.of(value); // raw elements, each read once, kept for a later pass
+  let copy: unknown[] | undefined; // made when an element's checked form is a copy
+  for (let i = 0; i < n; i++) {
+    let item: unknown;
+    if (i < seen.length) {
+      item = seen[i];
+      if (thrownError(item) !== undefined) return SLOW;
+    } else {
+      try {
+        item = value[i];
+      } catch (err) {
+        seen.push(thrownRead(err)); // the full serializer records it without a second read
+        return SLOW;
+      }
+      seen.push(item);
+    }
+    const plain = check(item, depth + 1, limits, budget, reads);
+    if (plain === SLOW) return SLOW;
+    if (plain !== item && copy === undefined) copy = seen.slice(0, i);
+    if (copy !== undefined) copy.push(plain);
+  }
+  return copy ?? (seen.length === n ? seen : seen.slice(0, n));
+}
+
+/** A null-prototype copy of the (already checked, getter-free) properties of `value` before `stop`. */
+function copyKeysBefore(value: object, stop: string): Record<string, unknown> {
+  const copy = Object.create(null) as Record<string, unknown>; // so that a `__proto__` key stays a key
+  for (const key in value) {
+    if (key === stop) break;
+    copy[key] = ownDescriptor(value, key)!.value;
+  }
+  return copy;
 }

@@ -289,6 +289,24 @@ describe('user getters are read once per recorded value', () => {
     assert.deepEqual(byName(calls, 'echo').output, { plain: 1, value: 42 });
   });
 
+  test('an array index getter in an argument is read once, also when a sibling needs the full serializer', async () => {
+    let reads = 0;
+    const list: unknown[] = ['a', 'b'];
+    Object.defineProperty(list, 0, {
+      enumerable: true,
+      get() {
+        reads++;
+        return 'first';
+      },
+    });
+    const f = op(function listAndBig(items: unknown[], n: bigint) {
+      return items.length + Number(n);
+    });
+    assert.equal(f(list, 3n), 5);
+    assert.equal(reads, 1, 'one read across the fast check and the full serializer');
+    assert.deepEqual(byName(await sent(), 'listAndBig').inputs, { items: ['first', 'b'], n: '3n' });
+  });
+
   test('getters named model / usage are not run to look for token usage', async () => {
     let reads = 0;
     const response = {

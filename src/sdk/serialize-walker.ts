@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { thrownError } from './array-reads.js';
 
 import {
   binaryToJson,
@@ -52,7 +53,14 @@ export class SerializeWalker {
   /** The objects being serialized, outermost first: a value found here is a cycle. */
   private readonly path: object[] = [];
 
-  constructor(limits: WalkerLimits) {
+  /**
+   * @param preRead elements of arrays already read during this serialization (by the fast JSON path),
+   * taken from here instead of being read again (an index getter runs once).
+   */
+  constructor(
+    limits: WalkerLimits,
+    private readonly preRead?: ReadonlyMap<object, readonly unknown[]>,
+  ) {
     this.maxString = limits.maxStringLength;
     this.maxArray = limits.maxArrayLength;
     this.maxKeys = limits.maxObjectKeys;
@@ -213,13 +221,18 @@ export class SerializeWalker {
       typeof rawLength === 'number' && rawLength > 0 ? Math.floor(Math.min(rawLength, 2 ** 32)) : 0;
     const limit = total < this.maxArray ? total : this.maxArray;
     const out: unknown[] = [];
+    const known = this.preRead?.get(v);
     this.path.push(v);
     let i = 0;
     for (; i < limit && this.nodes > 0; i++) {
       this.nodes--;
       let item: unknown;
       try {
-        item = v[i];
+        if (known !== undefined && i < known.length) {
+          item = known[i];
+          const failed = thrownError(item);
+          if (failed !== undefined) throw failed.error;
+        } else item = v[i];
       } catch (err) {
         out.push(`[Getter threw: ${describeThrown(err)}]`);
         continue;

@@ -129,7 +129,11 @@ export function validateSerializeLimits(partial: unknown): Partial<SerializeLimi
  * `limits` should be `SERIALIZE_DEFAULTS` or defaults merged with `validateSerializeLimits` output;
  * anything else is tolerated (bad fields fall back to the defaults).
  */
-export function toJsonSafe(value: unknown, limits: SerializeLimits = SERIALIZE_DEFAULTS): unknown {
+export function toJsonSafe(
+  value: unknown,
+  limits: SerializeLimits = SERIALIZE_DEFAULTS,
+  preRead?: ReadonlyMap<object, readonly unknown[]>,
+): unknown {
   try {
     switch (typeof value) {
       case 'number':
@@ -149,6 +153,7 @@ export function toJsonSafe(value: unknown, limits: SerializeLimits = SERIALIZE_D
     }
     const walker = new SerializeWalker(
       limits === SERIALIZE_DEFAULTS ? SERIALIZE_DEFAULTS : normalize(limits),
+      preRead,
     );
     return walker.value(value, '', 0) ?? null;
   } catch (err) {

@@ -3,6 +3,8 @@
  * Shared by the SDK (which writes them) and the server (which validates and stores them).
  */
 
+import { RECORD_FIELDS, type RecordFieldName } from './call-field-table.js';
+
 /** A JSON object as sent on the wire. */
 export type JsonObject = Record<string, unknown>;
 
@@ -92,27 +94,13 @@ export interface CallRecord {
   status: CallStatus;
 }
 
-/** The CallRecord fields, in output order. */
-export const CALL_RECORD_FIELDS = [
-  'project_id',
-  'id',
-  'trace_id',
-  'parent_id',
-  'op_name',
-  'display_name',
-  'thread_id',
-  'turn_id',
-  'started_at',
-  'ended_at',
-  'attributes',
-  'inputs',
-  'output',
-  'exception',
-  'summary',
-  'wb_user_id',
-  'wb_run_id',
-  'status',
-] as const satisfies readonly (keyof CallRecord)[];
+/** The CallRecord fields, in output order (from the field table). */
+export const CALL_RECORD_FIELDS: readonly RecordFieldName[] = RECORD_FIELDS;
+
+// The table and the CallRecord type name the same fields (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const recordFieldsMatch: Same<RecordFieldName, keyof CallRecord> = true;
+void recordFieldsMatch;
 
 /**
  * What a trace tree needs of each call (the UI's trace view asks for these; inputs and outputs are

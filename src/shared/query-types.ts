@@ -1,3 +1,5 @@
+import type { ListFilterName } from './call-field-table.js';
+
 /**
  * The call query language of the read API (Weave's `filter`, `query.$expr`, `sort_by`), shared by the
  * SDK's read side and the server.
@@ -22,15 +24,8 @@ export type QueryOperation =
   | { $in: [QueryOperand, QueryOperand[]] }
   | { $contains: { input: QueryOperand; substr: QueryOperand; case_insensitive?: boolean } };
 
-export interface CallsFilter {
-  op_names?: string[];
-  trace_ids?: string[];
-  call_ids?: string[];
-  parent_ids?: string[];
-  trace_roots_only?: boolean;
-  thread_ids?: string[];
-  turn_ids?: string[];
-}
+/** The list filters of the field table (`op_names`, `trace_ids`, ...) and `trace_roots_only`. */
+export type CallsFilter = { [K in ListFilterName]?: string[] } & { trace_roots_only?: boolean };
 
 export interface SortBy {
   /**

@@ -3,6 +3,7 @@ import type { TraceStore } from './trace-store.js';
 import { adminContract } from './contract/admin-contract.test-suite.js';
 import { contentContract } from './contract/content-contract.test-suite.js';
 import { exprContract } from './contract/expr-contract.test-suite.js';
+import { fieldTableContract } from './contract/field-table-contract.test-suite.js';
 import { ingestContract } from './contract/ingest-contract.test-suite.js';
 import { mutationContract } from './contract/mutation-contract.test-suite.js';
 import { queryContract } from './contract/query-contract.test-suite.js';
@@ -24,5 +25,6 @@ export function runStoreContract(name: string, open: () => Promise<TraceStore>):
     mutationContract(open);
     contentContract(open);
     adminContract(open);
+    fieldTableContract(open);
   });
 }

@@ -1,10 +1,10 @@
 import type { CallsFilter, CallsQuery } from '../../store/trace-store.js';
 import { FieldReader } from './field-reader.js';
+import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { checkProjectId } from './project-id.js';
 import { parseQueryExpr } from './query-expr.js';
 import { parseSortBy } from './sort-by.js';
 
-const LIST_FILTERS = ['op_names', 'trace_ids', 'call_ids', 'parent_ids', 'thread_ids', 'turn_ids'] as const;
 /** Weave filter fields weft does not implement: accepted when empty, refused otherwise (never ignored). */
 const UNSUPPORTED_FILTERS = new Set(['input_refs', 'output_refs', 'wb_user_ids', 'wb_run_ids']);
 
@@ -44,9 +44,9 @@ function parseFilter(r: FieldReader): CallsFilter | undefined {
   if (!f) return undefined;
   const filter: CallsFilter = {};
   for (const [key, value] of Object.entries(f.value)) {
-    if ((LIST_FILTERS as readonly string[]).includes(key)) {
+    if (LIST_FILTERS.has(key as ListFilterName)) {
       const list = f.optionalStringArray(key);
-      if (list) filter[key as (typeof LIST_FILTERS)[number]] = list;
+      if (list) filter[key as ListFilterName] = list;
     } else if (key === 'trace_roots_only') {
       const b = f.optionalBoolean(key);
       if (b !== undefined) filter.trace_roots_only = b;

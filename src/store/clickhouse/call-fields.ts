@@ -2,9 +2,18 @@ import { own } from '../../shared/own.js';
 export type { RecordField } from '../query-operands.js';
 import { selectedFields as selectRecordFields, type RecordField } from '../query-operands.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
+import {
+  CALL_FIELDS,
+  END_FIELDS,
+  JSON_FIELDS,
+  START_FIELDS,
+  type CallFieldSpec,
+  type HalfFieldName,
+} from '../../shared/call-field-table.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import type { Row } from './clickhouse-connection.js';
+import { recordBuilder } from '../record-builder.js';
 import type { FieldKind, FieldResolver, ResolvedField } from './expr-compiler.js';
 import type { Typed } from './typed-sql.js';
 import { jsonNode } from './typed-sql.js';
@@ -33,48 +42,12 @@ export type Half = 'start' | 'end' | 'any' | 'mixed';
 export const NOT_PUSHABLE = '__weft_needs_merged_call__';
 const UNPUSHABLE: Typed = { t: 'str', sql: NOT_PUSHABLE, affinity: 'none' };
 
-/** Merged columns a query can need (call-merge-sql.ts builds exactly these). */
-export type MergedColumn =
-  | 'trace_id'
-  | 'parent_id'
-  | 'op_name'
-  | 'display_name'
-  | 'thread_id'
-  | 'turn_id'
-  | 'started_at'
-  | 'wb_user_id'
-  | 'wb_run_id'
-  | 'wb_run_step'
-  | 'attributes'
-  | 'inputs'
-  | 'ended_at'
-  | 'exception'
-  | 'wb_run_step_end'
-  | 'output'
-  | 'summary';
+/** Merged columns a query can need (call-merge-sql.ts builds exactly these): the halves' fields. */
+export type MergedColumn = HalfFieldName;
 
-export const START_COLUMNS: readonly MergedColumn[] = [
-  'trace_id',
-  'parent_id',
-  'op_name',
-  'display_name',
-  'thread_id',
-  'turn_id',
-  'started_at',
-  'wb_user_id',
-  'wb_run_id',
-  'wb_run_step',
-  'attributes',
-  'inputs',
-];
-export const END_COLUMNS: readonly MergedColumn[] = [
-  'ended_at',
-  'exception',
-  'wb_run_step_end',
-  'output',
-  'summary',
-];
-export const JSON_COLUMNS = new Set<MergedColumn>(['attributes', 'inputs', 'output', 'summary']);
+export const START_COLUMNS: readonly MergedColumn[] = START_FIELDS.map((f) => f.name);
+export const END_COLUMNS: readonly MergedColumn[] = END_FIELDS.map((f) => f.name);
+export const JSON_COLUMNS: ReadonlySet<MergedColumn> = new Set(JSON_FIELDS);
 
 /** SQL of the derived status over has_start / has_end / exception; compared and sorted as text. */
 export const STATUS_SQL =
@@ -101,40 +74,25 @@ type TopLevel = { column?: MergedColumn; half: Half; kind: FieldKind; typed: Typ
 const text = (sql: string): Typed => ({ t: 'str', sql, affinity: 'text' });
 const numeric = (sql: string): Typed => ({ t: 'num', sql, affinity: 'numeric' });
 
-function topLevel(column: MergedColumn | 'id' | 'project_id', kind: FieldKind): TopLevel {
-  const half: Half =
-    column === 'id' || column === 'project_id' ? 'any' : START_COLUMNS.includes(column) ? 'start' : 'end';
+function topLevel(f: CallFieldSpec): TopLevel {
+  const column = f.name as MergedColumn | 'id' | 'project_id';
+  const kind = f.kind;
+  const half: Half = f.half === 'key' ? 'any' : f.half === 'start' ? 'start' : 'end';
   const typed =
     kind === 'text'
       ? text(column)
       : kind === 'json'
         ? { t: 'json' as const, node: jsonNode(column, '') }
         : numeric(column);
-  return { ...(column === 'id' || column === 'project_id' ? {} : { column }), half, kind, typed };
+  return { ...(f.half === 'key' ? {} : { column: column as MergedColumn }), half, kind, typed };
 }
 
-const TOP_LEVEL: Record<string, TopLevel> = {
-  id: topLevel('id', 'text'),
-  project_id: topLevel('project_id', 'text'),
-  trace_id: topLevel('trace_id', 'text'),
-  parent_id: topLevel('parent_id', 'text'),
-  op_name: topLevel('op_name', 'text'),
-  display_name: topLevel('display_name', 'text'),
-  thread_id: topLevel('thread_id', 'text'),
-  turn_id: topLevel('turn_id', 'text'),
-  started_at: topLevel('started_at', 'time'),
-  ended_at: topLevel('ended_at', 'time'),
-  exception: topLevel('exception', 'text'),
-  wb_user_id: topLevel('wb_user_id', 'text'),
-  wb_run_id: topLevel('wb_run_id', 'text'),
-  wb_run_step: topLevel('wb_run_step', 'number'),
-  wb_run_step_end: topLevel('wb_run_step_end', 'number'),
-  attributes: topLevel('attributes', 'json'),
-  inputs: topLevel('inputs', 'json'),
-  output: topLevel('output', 'json'),
-  summary: topLevel('summary', 'json'),
-};
-const DERIVED = new Set(['status', 'latency_ms']);
+const TOP_LEVEL: Record<string, TopLevel> = Object.fromEntries(
+  CALL_FIELDS.filter((f) => f.half !== 'derived').map((f) => [f.name, topLevel(f)]),
+);
+const DERIVED: ReadonlySet<string> = new Set(
+  CALL_FIELDS.filter((f) => f.half === 'derived').map((f) => f.name),
+);
 
 const ALIASES: Record<string, string> = {
   'summary.weave.status': 'status',
@@ -246,28 +204,9 @@ export function outputSql(field: RecordField): string {
 }
 
 /** A result row (only the selected fields present) as a CallRecord; other fields are null. */
-export function rowToCall(row: Row): CallRecord {
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const time = (v: unknown) => (typeof v === 'number' ? microsToIso(v) : null);
-  const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : null);
-  return {
-    project_id: row.project_id as string,
-    id: row.id as string,
-    trace_id: str(row.trace_id),
-    parent_id: str(row.parent_id),
-    op_name: str(row.op_name),
-    display_name: str(row.display_name),
-    thread_id: str(row.thread_id),
-    turn_id: str(row.turn_id),
-    started_at: time(row.started_at),
-    ended_at: time(row.ended_at),
-    attributes: json(row.attributes) as CallRecord['attributes'],
-    inputs: json(row.inputs) as CallRecord['inputs'],
-    output: json(row.output),
-    exception: str(row.exception),
-    summary: json(row.summary) as CallRecord['summary'],
-    wb_user_id: str(row.wb_user_id),
-    wb_run_id: str(row.wb_run_id),
-    status: row.status as CallStatus,
-  };
-}
+export const rowToCall: (row: Row) => CallRecord = recordBuilder('object', {
+  text: (v) => (typeof v === 'string' ? v : null),
+  number: (v) => (typeof v === 'number' ? v : null),
+  time: (v) => (typeof v === 'number' ? microsToIso(v) : null),
+  json: (v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : null),
+});

@@ -1,4 +1,5 @@
 import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
+import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import type { FieldUse, MergedColumn } from './call-fields.js';
 import { callFieldResolver, newFieldUse, outputColumns, outputSql, selectedFields } from './call-fields.js';
@@ -26,12 +27,8 @@ import { NO_LIMIT, sqlCount, sqlString } from './sql-literal.js';
 
 export const DEFAULT_SORT: SortBy[] = [{ field: 'started_at', direction: 'asc' }];
 
-const LIST_FILTERS = {
-  trace_ids: 'trace_id',
-  parent_ids: 'parent_id',
-  thread_ids: 'thread_id',
-  turn_ids: 'turn_id',
-} as const;
+/** List filters with a form of their own below; the others keep calls whose field is in the list. */
+const OWN_FORM: ReadonlySet<ListFilterName> = new Set(['op_names', 'call_ids']);
 
 /** Columns of `call_starts` (migrations.ts) that start-half row conditions may use there. */
 const STARTS_COLUMNS: ReadonlySet<MergedColumn> = new Set(['trace_id', 'parent_id', 'op_name', 'started_at']);
@@ -96,12 +93,12 @@ export function compileCallsWhere(
     if (alternatives.length > 0) onHalf('start', `(${alternatives.join(' OR ')})`, true);
     use.columns.add('op_name');
   }
-  for (const [key, column] of Object.entries(LIST_FILTERS)) {
-    const value = filter[key as keyof typeof LIST_FILTERS];
-    if (value === undefined) continue;
+  for (const [key, column] of LIST_FILTERS) {
+    const value = filter[key];
+    if (value === undefined || OWN_FORM.has(key)) continue;
     const list = stringList(value, `filter.${key}`);
     if (list.length > 0) {
-      onHalf('start', `ifNull(${idInList(column, list)}, 0)`, STARTS_COLUMNS.has(column));
+      onHalf('start', `ifNull(${idInList(column, list)}, 0)`, STARTS_COLUMNS.has(column as MergedColumn));
       use.columns.add(column as MergedColumn);
       // A call of these traces has a row carrying its trace id: call_traces finds them by its key.
       if (column === 'trace_id') {

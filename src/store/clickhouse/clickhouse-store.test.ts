@@ -13,8 +13,9 @@ import {
 } from '../contract/contract-fixtures.test-suite.js';
 import type { CallsQuery } from '../trace-store.js';
 import type { ClickHouseStore } from './clickhouse-store.js';
-import { MIGRATIONS } from './migrations.js';
-import { CLICKHOUSE_SKIP, TestDatabases } from './test-databases.test-helper.js';
+import { ClickHouseConnection } from './clickhouse-connection.js';
+import { MIGRATIONS, runStatement } from './migrations.js';
+import { CLICKHOUSE_SKIP, CLICKHOUSE_URL, TestDatabases } from './test-databases.test-helper.js';
 
 /**
  * The ClickHouse store against a real ClickHouse (WEFT_CLICKHOUSE_URL): the shared contract, then
@@ -198,6 +199,30 @@ function specifics(): void {
         databases.open(name),
         (err) => err instanceof StoreError && err.code === 'STORE_SCHEMA_TOO_NEW',
       );
+    });
+
+    test('an added column that another open already added is not a migration failure', async () => {
+      const name = databases.fresh();
+      const conn = await ClickHouseConnection.open({
+        url: CLICKHOUSE_URL!,
+        database: name,
+        requestTimeoutMs: 10_000,
+        maxOpenConnections: 2,
+      });
+      try {
+        await conn.exec('CREATE TABLE t (a String) ENGINE = MergeTree ORDER BY a');
+        const add = 'ALTER TABLE t ADD COLUMN b Nullable(String)';
+        await runStatement(conn, add, 1);
+        await runStatement(conn, add, 1); // the second process's run of the same step
+        const [row] = await databases.sql(
+          `SELECT count() AS n FROM system.columns WHERE database = '${name}' AND table = 't' AND name = 'b'`,
+        );
+        assert.equal(Number(row?.n), 1);
+        await assert.rejects(runStatement(conn, 'ALTER TABLE t ADD COLUMN c NoSuchType', 1));
+      } finally {
+        await conn.close();
+        await databases.sql(`DROP DATABASE IF EXISTS \`${name}\``);
+      }
     });
 
     test('an unreachable server is a STORE_OPEN_FAILED naming the database', async () => {

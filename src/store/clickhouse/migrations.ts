@@ -184,6 +184,26 @@ export async function schemaVersion(conn: ClickHouseConnection): Promise<number>
   return Number(row?.v ?? 0);
 }
 
+/** `ALTER TABLE t ADD COLUMN c ...`: ClickHouse 18.16 has no `IF NOT EXISTS` for columns. */
+const ADD_COLUMN = /^\s*ALTER\s+TABLE\s+\S+\s+ADD\s+COLUMN\s/i;
+
+/**
+ * One migration statement. An added column that exists already (another process opening the same
+ * database migrated it first: ClickHouse error 44) is what the step wanted, so it is not a failure.
+ */
+export async function runStatement(
+  conn: ClickHouseConnection,
+  statement: string,
+  version: number,
+): Promise<void> {
+  try {
+    await conn.exec(statement, `migration ${version}`);
+  } catch (err) {
+    if (ADD_COLUMN.test(statement) && /\bCode: 44\b/.test(String((err as Error).message))) return;
+    throw err;
+  }
+}
+
 /**
  * Brings the database to the latest schema; a no-op when it is there. Refuses (STORE_SCHEMA_TOO_NEW) a
  * database written by a newer weft.
@@ -198,7 +218,7 @@ export async function applyMigrations(conn: ClickHouseConnection): Promise<{ fro
   }
   for (let version = from; version < MIGRATIONS.length; version++) {
     const step = MIGRATIONS[version] as Migration;
-    for (const statement of step.statements) await conn.exec(statement, `migration ${version + 1}`);
+    for (const statement of step.statements) await runStatement(conn, statement, version + 1);
     await conn.exec(
       `INSERT INTO weft_migrations (version, name, applied_at_us) VALUES (${sqlNumber(version + 1)}, ${sqlString(
         step.name,

@@ -1,9 +1,16 @@
 import { own } from '../../shared/own.js';
 import { selectedFields as selectRecordFields, type RecordField } from '../query-operands.js';
 import { CALL_RECORD_FIELDS } from '../../shared/call-types.js';
+import {
+  CALL_FIELDS,
+  JSON_FIELDS,
+  type CallFieldName,
+  type CallFieldSpec,
+} from '../../shared/call-field-table.js';
 import type { CallRecord, CallStatus } from '../../shared/call-types.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
+import { recordBuilder } from '../record-builder.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { toJsonPath } from './sql-fragment.js';
 import type { FieldKind, FieldResolver, ResolvedField } from './sqlite-query.js';
@@ -29,6 +36,8 @@ export const STATUS_SQL =
   "(CASE WHEN has_start = 0 THEN 'missing_start' WHEN has_end = 0 THEN 'running' " +
   "WHEN exception IS NOT NULL THEN 'error' ELSE 'success' END)";
 
+const RECORD_SPECS: readonly CallFieldSpec[] = CALL_FIELDS.filter((f) => f.record);
+
 const LATENCY_SQL = '((ended_at_us - started_at_us) / 1000.0)';
 
 const DISPLAY_NAME_SQL =
@@ -42,31 +51,26 @@ const STATUS_PREDICATES: Record<CallStatus, string> = {
   success: '(has_start = 1 AND has_end = 1 AND exception IS NULL)',
 };
 
-const JSON_COLUMNS = new Set(['attributes', 'inputs', 'output', 'summary']);
+const JSON_COLUMNS: ReadonlySet<string> = new Set(JSON_FIELDS);
 
-const TOP_LEVEL: Record<string, { sql: string; kind: FieldKind }> = {
-  id: { sql: 'id', kind: 'text' },
-  project_id: { sql: 'project_id', kind: 'text' },
-  trace_id: { sql: 'trace_id', kind: 'text' },
-  parent_id: { sql: 'parent_id', kind: 'text' },
-  op_name: { sql: 'op_name', kind: 'text' },
-  display_name: { sql: DISPLAY_NAME_SQL, kind: 'text' },
-  thread_id: { sql: 'thread_id', kind: 'text' },
-  turn_id: { sql: 'turn_id', kind: 'text' },
-  started_at: { sql: 'started_at_us', kind: 'time' },
-  ended_at: { sql: 'ended_at_us', kind: 'time' },
-  exception: { sql: 'exception', kind: 'text' },
-  wb_user_id: { sql: 'wb_user_id', kind: 'text' },
-  wb_run_id: { sql: 'wb_run_id', kind: 'text' },
-  wb_run_step: { sql: 'wb_run_step', kind: 'number' },
-  wb_run_step_end: { sql: 'wb_run_step_end', kind: 'number' },
-  status: { sql: STATUS_SQL, kind: 'text' },
-  latency_ms: { sql: LATENCY_SQL, kind: 'number' },
-  attributes: { sql: "json_extract(attributes, '$')", kind: 'json' },
-  inputs: { sql: "json_extract(inputs, '$')", kind: 'json' },
-  output: { sql: "json_extract(output, '$')", kind: 'json' },
-  summary: { sql: "json_extract(summary, '$')", kind: 'json' },
+/** Fields whose SQL is not their column: the derived ones and the effective display name. */
+const COMPUTED: Partial<Record<CallFieldName, string>> = {
+  display_name: DISPLAY_NAME_SQL,
+  status: STATUS_SQL,
+  latency_ms: LATENCY_SQL,
 };
+
+/** The SQL of a field's value: computed, or its column (a time's `_us` integer; JSON as parsed). */
+function fieldSql(f: CallFieldSpec): string {
+  const computed = own(COMPUTED, f.name);
+  if (computed !== undefined) return computed;
+  if (f.kind === 'time') return `${f.name}_us`;
+  return f.kind === 'json' ? `json_extract(${f.name}, '$')` : f.name;
+}
+
+const TOP_LEVEL: Record<string, { sql: string; kind: FieldKind }> = Object.fromEntries(
+  CALL_FIELDS.map((f) => [f.name, { sql: fieldSql(f), kind: f.kind }]),
+);
 
 const ALIASES: Record<string, string> = {
   'summary.weave.status': 'status',
@@ -98,27 +102,16 @@ export const resolveCallField: FieldResolver = (field, where): ResolvedField => 
   return { sql: `json_extract(${head}, ?)`, params: [path], kind: 'json' };
 };
 
-/** SELECT expression for each record field (aliased to the field name). */
-const SELECT_SQL: Record<RecordField, string> = {
-  project_id: 'project_id',
-  id: 'id',
-  trace_id: 'trace_id',
-  parent_id: 'parent_id',
-  op_name: 'op_name',
-  display_name: `${DISPLAY_NAME_SQL} AS display_name`,
-  thread_id: 'thread_id',
-  turn_id: 'turn_id',
-  started_at: 'started_at_us AS started_at',
-  ended_at: 'ended_at_us AS ended_at',
-  attributes: 'attributes',
-  inputs: 'inputs',
-  output: 'output',
-  exception: 'exception',
-  summary: 'summary',
-  wb_user_id: 'wb_user_id',
-  wb_run_id: 'wb_run_id',
-  status: `${STATUS_SQL} AS status`,
-};
+/** SELECT expression for a record field (aliased to the field name): JSON columns as stored text. */
+function selectSql(f: CallFieldSpec): string {
+  if (own(COMPUTED, f.name) === undefined && f.kind !== 'time') return f.name;
+  return `${f.kind === 'json' ? f.name : fieldSql(f)} AS ${f.name}`;
+}
+
+const SELECT_SQL = Object.fromEntries(RECORD_SPECS.map((f) => [f.name, selectSql(f)])) as Record<
+  RecordField,
+  string
+>;
 
 /** The record fields to read for a `columns` list (see query-operands.ts). */
 export function selectedFields(columns: string[] | undefined, where = 'columns'): RecordField[] {
@@ -135,62 +128,40 @@ export function selectList(fields: readonly RecordField[]): string {
 }
 
 /** A row selected (raw mode) with {@link selectList} as a CallRecord; fields not selected are null. */
-export function rowToCall(row: unknown[]): CallRecord {
-  return {
-    project_id: row[0] as string,
-    id: row[1] as string,
-    trace_id: row[2] as string | null,
-    parent_id: row[3] as string | null,
-    op_name: row[4] as string | null,
-    display_name: row[5] as string | null,
-    thread_id: row[6] as string | null,
-    turn_id: row[7] as string | null,
-    started_at: typeof row[8] === 'number' ? microsToIso(row[8]) : null,
-    ended_at: typeof row[9] === 'number' ? microsToIso(row[9]) : null,
-    attributes: parseJson(row[10]) as CallRecord['attributes'],
-    inputs: parseJson(row[11]) as CallRecord['inputs'],
-    output: parseJson(row[12]),
-    exception: row[13] as string | null,
-    summary: parseJson(row[14]) as CallRecord['summary'],
-    wb_user_id: row[15] as string | null,
-    wb_run_id: row[16] as string | null,
-    status: row[17] as CallStatus,
-  };
-}
+export const rowToCall: (row: unknown[]) => CallRecord = recordBuilder('array', {
+  text: (v) => v,
+  number: (v) => v,
+  time: (v) => (typeof v === 'number' ? microsToIso(v) : null),
+  json: (v) => (typeof v === 'string' ? JSON.parse(v) : null),
+});
 
 /**
  * Each record field as SQL giving its JSON text: strings through `json_quote` (the same text as
  * JSON.stringify for stored strings), stored JSON columns spliced in as they are (never parsed to be
  * stringified again), times formatted like `microsToIso` (floor division, so times before 1970 too).
  */
-const JSON_SQL: Record<RecordField, string> = {
-  project_id: 'json_quote(project_id)',
-  id: 'json_quote(id)',
-  trace_id: 'json_quote(trace_id)',
-  parent_id: 'json_quote(parent_id)',
-  op_name: 'json_quote(op_name)',
-  display_name: `json_quote(${DISPLAY_NAME_SQL})`,
-  thread_id: 'json_quote(thread_id)',
-  turn_id: 'json_quote(turn_id)',
-  started_at: timeJson('started_at'),
-  ended_at: timeJson('ended_at'),
-  attributes: "coalesce(attributes, 'null')",
-  inputs: "coalesce(inputs, 'null')",
-  output: "coalesce(output, 'null')",
-  exception: 'json_quote(exception)',
-  summary: "coalesce(summary, 'null')",
-  wb_user_id: 'json_quote(wb_user_id)',
-  wb_run_id: 'json_quote(wb_run_id)',
-  status:
-    `(CASE WHEN has_start = 0 THEN '"missing_start"' WHEN has_end = 0 THEN '"running"' ` +
-    `WHEN exception IS NOT NULL THEN '"error"' ELSE '"success"' END)`,
-};
+const JSON_SQL = Object.fromEntries(RECORD_SPECS.map((f) => [f.name, jsonSql(f)])) as Record<
+  RecordField,
+  string
+>;
+
+function jsonSql(f: CallFieldSpec): string {
+  if (f.name === 'status') {
+    return (
+      `(CASE WHEN has_start = 0 THEN '"missing_start"' WHEN has_end = 0 THEN '"running"' ` +
+      `WHEN exception IS NOT NULL THEN '"error"' ELSE '"success"' END)`
+    );
+  }
+  if (f.kind === 'time') return timeJson(f.name);
+  if (f.kind === 'json') return `coalesce(${f.name}, 'null')`;
+  return f.kind === 'text' ? `json_quote(${fieldSql(f)})` : `coalesce(${fieldSql(f)}, 'null')`;
+}
 
 /**
  * A time as JSON: its ISO text stored at ingest, quoted (ISO text needs no escaping), or for rows
  * written before that column existed, formatted from the microseconds.
  */
-function timeJson(field: 'started_at' | 'ended_at'): string {
+function timeJson(field: string): string {
   return `coalesce('"' || ${field}_iso || '"', ${isoJson(`${field}_us`)})`;
 }
 
@@ -223,8 +194,4 @@ export function jsonLineSelect(fields: readonly RecordField[]): string {
     return `${key}%s`;
   });
   return `printf('${format.join('')}}', ${args.join(', ')}) AS line`;
-}
-
-function parseJson(text: unknown): unknown {
-  return typeof text === 'string' ? JSON.parse(text) : null;
 }

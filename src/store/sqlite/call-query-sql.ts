@@ -1,4 +1,5 @@
 import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
+import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { ValidationError } from '../../shared/errors.js';
 import { jsonLineSelect, resolveCallField, selectList, selectedFields } from './call-fields.js';
 import type { SqlFragment } from './sql-fragment.js';
@@ -19,13 +20,8 @@ import { compileExpr, compileSort } from './sqlite-query.js';
 
 export const DEFAULT_SORT: SortBy[] = [{ field: 'started_at', direction: 'asc' }];
 
-const LIST_FILTERS = {
-  trace_ids: 'trace_id',
-  call_ids: 'id',
-  parent_ids: 'parent_id',
-  thread_ids: 'thread_id',
-  turn_ids: 'turn_id',
-} as const;
+/** List filters with a form of their own below; the others keep calls whose field is in the list. */
+const OWN_FORM: ReadonlySet<ListFilterName> = new Set(['op_names']);
 
 /** The WHERE clause (without the keyword) of a calls query. */
 export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter' | 'query'>): SqlFragment {
@@ -52,9 +48,9 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
       });
     }
   }
-  for (const [key, column] of Object.entries(LIST_FILTERS)) {
-    const value = filter[key as keyof typeof LIST_FILTERS];
-    if (value === undefined) continue;
+  for (const [key, column] of LIST_FILTERS) {
+    const value = filter[key];
+    if (value === undefined || OWN_FORM.has(key)) continue;
     const list = stringList(value, `filter.${key}`);
     if (list.length > 0) terms.push(inList(column, list));
   }

@@ -2,24 +2,26 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CallPart } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
+import { END_FIELDS, START_FIELDS, type CallFieldSpec } from '../../shared/call-field-table.js';
 
 /**
  * Writes call halves into `calls`, idempotent and order-free.
  *
- * Each column belongs to one half: the start half (trace_id, parent_id, op_name, display_name,
- * thread_id, turn_id, started_at (microseconds and ISO text), attributes, inputs, wb_user_id,
- * wb_run_id, wb_run_step) or the end half (ended_at (both forms), exception, output, summary,
- * wb_run_step_end). Every part is an upsert on
+ * Each column belongs to one half, as src/shared/call-field-table.ts assigns the fields (a time is
+ * kept as microseconds and as ISO text). Every part is an upsert on
  * (project_id, id) whose `DO UPDATE` sets only the columns of the half that arrived (`complete` sets
  * both), so re-sent halves, an end before its start and duplicates within a batch converge to one row.
  * The v2 end's `trace_id` / `started_at` only fill a row whose start has not arrived. A batch is one
  * transaction: if any part fails (e.g. a value that is not JSON-serialisable), nothing is written.
  */
 
-const START_COLUMNS =
-  'trace_id, parent_id, op_name, display_name, thread_id, turn_id, started_at_us, started_at_iso, ' +
-  'attributes, inputs, wb_user_id, wb_run_id, wb_run_step';
-const END_COLUMNS = 'ended_at_us, ended_at_iso, exception, output, summary, wb_run_step_end';
+/** The columns of a half, in table order: a time is kept twice (`_us` integer, `_iso` text). */
+function columnsOf(fields: readonly CallFieldSpec[]): string {
+  return fields.map((f) => (f.kind === 'time' ? `${f.name}_us, ${f.name}_iso` : f.name)).join(', ');
+}
+
+const START_COLUMNS = columnsOf(START_FIELDS);
+const END_COLUMNS = columnsOf(END_FIELDS);
 
 /** `?, ?, …` for the values of `columns` (comma-separated names). */
 const marks = (columns: string) =>
@@ -119,37 +121,23 @@ export class SqliteIngest {
   }
 }
 
-type StartHalf = Extract<CallPart, { kind: 'start' }>['call'];
-type EndHalf = Extract<CallPart, { kind: 'end' }>['call'];
-
-function startValues(c: StartHalf, startedAtUs: number, i: number): unknown[] {
-  return [
-    c.trace_id ?? null,
-    c.parent_id ?? null,
-    c.op_name ?? null,
-    c.display_name ?? null,
-    c.thread_id ?? null,
-    c.turn_id ?? null,
-    micros(startedAtUs, i, 'startedAtUs'),
-    microsToIso(startedAtUs),
-    json(c.attributes, i, 'attributes'),
-    json(c.inputs, i, 'inputs'),
-    c.wb_user_id ?? null,
-    c.wb_run_id ?? null,
-    c.wb_run_step ?? null,
-  ];
+/**
+ * The values of a half's columns ({@link columnsOf} order) from a validated call; `us` is the half's
+ * time (the part's `startedAtUs` / `endedAtUs`).
+ */
+function halfValues(fields: readonly CallFieldSpec[], c: object, us: number, i: number): unknown[] {
+  const call = c as Record<string, unknown>;
+  const values: unknown[] = [];
+  for (const f of fields) {
+    if (f.kind === 'time') values.push(micros(us, i, f.name), microsToIso(us));
+    else if (f.kind === 'json') values.push(json(call[f.name], i, f.name));
+    else values.push(call[f.name] ?? null);
+  }
+  return values;
 }
 
-function endValues(c: EndHalf, endedAtUs: number, i: number): unknown[] {
-  return [
-    micros(endedAtUs, i, 'endedAtUs'),
-    microsToIso(endedAtUs),
-    c.exception ?? null,
-    json(c.output, i, 'output'),
-    json(c.summary, i, 'summary'),
-    c.wb_run_step_end ?? null,
-  ];
-}
+const startValues = (c: object, us: number, i: number) => halfValues(START_FIELDS, c, us, i);
+const endValues = (c: object, us: number, i: number) => halfValues(END_FIELDS, c, us, i);
 
 function micros(us: number, i: number, name: string): number {
   if (!Number.isSafeInteger(us))
