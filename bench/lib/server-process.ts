@@ -12,9 +12,10 @@ export class ServerProcess {
     readonly url: string,
   ) {}
 
-  static async start(db: string): Promise<ServerProcess> {
+  /** `serverMain`: another build's compiled `server-main.js` (absolute path), e.g. a baseline's. */
+  static async start(db: string, serverMain = './server-main.js'): Promise<ServerProcess> {
     const flags = (process.env.WEFT_BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-    const proc = await forkReady<{ url: string }>('./server-main.js', [db], flags);
+    const proc = await forkReady<{ url: string }>(serverMain, [db], flags);
     return new ServerProcess(proc, proc.ready.url);
   }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolveServerConfig, resolveStoreConfig } from '../server/server-config.js';
+import { resolveServerConfig, resolveStoreConfig, resolveStreamConfig } from '../server/server-config.js';
 import { STORE_FLAG_OPTIONS } from './store-flags.js';
 import { startServer } from '../server/start-server.js';
 import { parseFlags } from './parse-flags.js';
@@ -36,7 +36,7 @@ export async function runServe(args: string[]): Promise<number> {
   const storeConfig = resolveStoreConfig(values);
 
   const signal = waitForSignal();
-  const server = await startServer({ ...config, ...storeConfig });
+  const server = await startServer({ ...config, ...storeConfig, streams: resolveStreamConfig() });
   const ch = storeConfig.clickhouse;
   const where = ch ? `${new URL(ch.url).origin}, database: ${ch.database}` : `db: ${config.db}`;
   process.stdout.write(`weft serving on ${server.url} (store: ${server.store.kind}, ${where})\n`);

@@ -1,8 +1,12 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceStore } from '../store/trace-store.js';
 import type { Principal } from './auth.js';
+import type { StreamLimiter } from './stream-limiter.js';
 
 /** Hono environment of the weft app: what middleware leaves on the context for the routes. */
 export interface AppEnv {
+  /** Set when served by `@hono/node-server` (`startServer`); absent under `app.request()` in tests. */
+  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
   Variables: {
     /** Who is calling, set by the auth middleware before any route runs. */
     principal: Principal;
@@ -16,6 +20,12 @@ export interface RouteDeps {
   maxBodyBytes: number;
   /** See `DEFAULTS.streamChunkBytes`. */
   streamChunkBytes: number;
+  /** Caps of open `/calls/stream_query` streams (see `DEFAULTS.maxStreams` and the next fields). */
+  streams: StreamLimiter;
+  /** See `DEFAULTS.streamIdleTimeoutMs`. */
+  streamIdleTimeoutMs: number;
+  /** See `DEFAULTS.streamTimeSliceMs`. */
+  streamTimeSliceMs: number;
   /** See `DEFAULTS.queryPageSize`. */
   queryPageSize: number;
   /** See `DEFAULTS.maxQueryPageSize`. */

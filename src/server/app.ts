@@ -20,8 +20,18 @@ import { objectsRoutes } from './routes/objects.js';
 import { opNamesRoutes } from './routes/op-names.js';
 import { projectsRoutes } from './routes/projects.js';
 import { tablesRoutes } from './routes/tables.js';
+import { serverStatsRoutes } from './routes/server-stats.js';
 import { staticUi } from './static-ui.js';
 import type { StaticUiOptions } from './static-ui.js';
+import { StreamLimiter } from './stream-limiter.js';
+
+/** Caps and timeout of `/calls/stream_query` streams; each defaults to the `DEFAULTS` field of its name. */
+export interface StreamOptions {
+  maxStreams?: number;
+  maxStreamsPerKey?: number;
+  maxStreamsPerConnection?: number;
+  streamIdleTimeoutMs?: number;
+}
 
 export interface AppOptions {
   store: TraceStore;
@@ -34,6 +44,8 @@ export interface AppOptions {
   pageValueBytes?: number;
   /** Defaults to `DEFAULTS.pageBytes`. */
   pageBytes?: number;
+  /** Stream caps and idle timeout; see {@link StreamOptions}. */
+  streams?: StreamOptions;
   /** Defaults to weft's package version. */
   version?: string;
   /** Where unexpected (500) errors are reported; defaults to stderr. */
@@ -66,6 +78,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     projectsRoutes,
     opNamesRoutes,
     otlpRoutes,
+    serverStatsRoutes,
   ]) {
     app.route('/', routes(deps));
   }
@@ -79,6 +92,7 @@ function resolveDeps(options: AppOptions): RouteDeps {
   if (anonymous !== undefined && !['local', 'anyone', 'nobody'].includes(anonymous)) {
     throw new InvalidOptionError('auth.anonymous', anonymous, '"local", "anyone" or "nobody"');
   }
+  const streams = options.streams ?? {};
   return {
     store: options.store,
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
@@ -86,6 +100,23 @@ function resolveDeps(options: AppOptions): RouteDeps {
       'streamChunkBytes',
       options.streamChunkBytes ?? DEFAULTS.streamChunkBytes,
     ),
+    streams: new StreamLimiter({
+      maxStreams: positiveInteger('streams.maxStreams', streams.maxStreams ?? DEFAULTS.maxStreams),
+      maxStreamsPerKey: positiveInteger(
+        'streams.maxStreamsPerKey',
+        streams.maxStreamsPerKey ?? DEFAULTS.maxStreamsPerKey,
+      ),
+      maxStreamsPerConnection: positiveInteger(
+        'streams.maxStreamsPerConnection',
+        streams.maxStreamsPerConnection ?? DEFAULTS.maxStreamsPerConnection,
+      ),
+      retryAfterSeconds: DEFAULTS.streamRetryAfterSeconds,
+    }),
+    streamIdleTimeoutMs: positiveInteger(
+      'streams.streamIdleTimeoutMs',
+      streams.streamIdleTimeoutMs ?? DEFAULTS.streamIdleTimeoutMs,
+    ),
+    streamTimeSliceMs: DEFAULTS.streamTimeSliceMs,
     queryPageSize: DEFAULTS.queryPageSize,
     maxQueryPageSize: DEFAULTS.maxQueryPageSize,
     pageValueBytes: Math.max(

@@ -40,6 +40,35 @@ export const DEFAULTS = {
   /** `/calls/stream_query` writes NDJSON in chunks of about this many bytes. */
   streamChunkBytes: 64 * 1024,
   /**
+   * `/calls/stream_query` streams open at once in the whole server; more are answered 429 with
+   * `Retry-After`. Each open stream holds a store cursor (a SQLite read connection, or one of the
+   * ClickHouse store's 16 sockets: this stays below that so writes and other reads always find one).
+   */
+  maxStreams: 12,
+  /**
+   * `/calls/stream_query` streams open at once per API key (all keyless callers share one budget);
+   * more are answered 429 with `Retry-After`.
+   */
+  maxStreamsPerKey: 6,
+  /**
+   * `/calls/stream_query` streams open at once per TCP connection. HTTP/1.1 answers one request at a
+   * time per connection, so only pipelined requests can exceed 1; they are answered 429.
+   */
+  maxStreamsPerConnection: 1,
+  /**
+   * A `/calls/stream_query` client that reads nothing for this long (the server has a chunk ready and
+   * the socket takes none of it) has its stream aborted: the store cursor is released and the
+   * connection closed.
+   */
+  streamIdleTimeoutMs: 30_000,
+  /** `Retry-After` (seconds) of a 429 answered because too many streams are open. */
+  streamRetryAfterSeconds: 2,
+  /**
+   * A stream serialises rows for at most about this long (ms) before it yields to the event loop, so
+   * many busy streams cannot starve other requests (`/health` among them).
+   */
+  streamTimeSliceMs: 4,
+  /**
    * On shutdown, in-flight requests get this long to finish before their connections are cut
    * (a slow reader of a long `/calls/stream_query` must not keep the process alive forever).
    */

@@ -49,5 +49,8 @@ export function handleError(
     );
   }
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="weft"');
+  if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
+    c.header('Retry-After', String(err.retryAfterSeconds));
+  }
   return c.json(body, status);
 }

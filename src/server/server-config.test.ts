@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidOptionError } from '../shared/errors.js';
 import { DEFAULTS } from './defaults.js';
-import { resolveDbPath, resolveServerConfig } from './server-config.js';
+import { resolveDbPath, resolveServerConfig, resolveStreamConfig } from './server-config.js';
 
 test('defaults, then environment, then flags', () => {
   assert.deepEqual(resolveServerConfig({}, {}), {
@@ -39,4 +39,23 @@ test('bad values name the flag or the variable they came from', () => {
   assert.throws(() => resolveServerConfig({}, { WEFT_PORT: '80x' }), named('WEFT_PORT', '80x'));
   assert.throws(() => resolveServerConfig({ host: 'a b' }, {}), named('--host', 'a b'));
   assert.throws(() => resolveServerConfig({ db: ' ' }, {}), named('--db', ' '));
+});
+
+test('stream caps come from the environment; bad ones name the variable', () => {
+  assert.deepEqual(resolveStreamConfig({}), {});
+  assert.deepEqual(
+    resolveStreamConfig({
+      WEFT_MAX_STREAMS: '20',
+      WEFT_MAX_STREAMS_PER_KEY: '5',
+      WEFT_MAX_STREAMS_PER_CONNECTION: '',
+      WEFT_STREAM_IDLE_TIMEOUT_MS: '1500',
+    }),
+    { maxStreams: 20, maxStreamsPerKey: 5, streamIdleTimeoutMs: 1500 },
+  );
+  for (const bad of ['0', '-1', '2.5', 'ten']) {
+    assert.throws(
+      () => resolveStreamConfig({ WEFT_STREAM_IDLE_TIMEOUT_MS: bad }),
+      (e: unknown) => e instanceof InvalidOptionError && e.option === 'WEFT_STREAM_IDLE_TIMEOUT_MS',
+    );
+  }
 });

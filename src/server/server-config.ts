@@ -23,7 +23,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The one place where weft reads its environment: `WEFT_HOST`, `WEFT_PORT`, `WEFT_DB` (and, in
- * {@link resolveStoreConfig}, `WEFT_STORE` and `WEFT_CLICKHOUSE_*`).
+ * {@link resolveStoreConfig}, `WEFT_STORE` and `WEFT_CLICKHOUSE_*`; in {@link resolveStreamConfig},
+ * the stream caps).
  * Flags win over the environment, which wins over `DEFAULTS`. Bad values are InvalidOptionErrors
  * naming the flag or variable.
  */
@@ -131,4 +132,31 @@ export function resolveStoreConfig(flags: StoreFlags, env: Env = process.env): S
       ...(password === undefined ? {} : { password }),
     },
   };
+}
+
+/** Environment variables of the `/calls/stream_query` caps, by the `DEFAULTS` field they override. */
+const STREAM_ENV = {
+  maxStreams: 'WEFT_MAX_STREAMS',
+  maxStreamsPerKey: 'WEFT_MAX_STREAMS_PER_KEY',
+  maxStreamsPerConnection: 'WEFT_MAX_STREAMS_PER_CONNECTION',
+  streamIdleTimeoutMs: 'WEFT_STREAM_IDLE_TIMEOUT_MS',
+} as const;
+
+/**
+ * The `/calls/stream_query` caps and idle timeout of `weft serve` set in the environment
+ * (`WEFT_MAX_STREAMS`, `WEFT_MAX_STREAMS_PER_KEY`, `WEFT_MAX_STREAMS_PER_CONNECTION`,
+ * `WEFT_STREAM_IDLE_TIMEOUT_MS`: positive integers); unset ones are left to `DEFAULTS`.
+ */
+export function resolveStreamConfig(
+  env: Env = process.env,
+): Partial<Record<keyof typeof STREAM_ENV, number>> {
+  const out: Partial<Record<keyof typeof STREAM_ENV, number>> = {};
+  for (const [field, name] of Object.entries(STREAM_ENV) as [keyof typeof STREAM_ENV, string][]) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const n = /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(n > 0)) throw new InvalidOptionError(name, value, 'a positive integer');
+    out[field] = n;
+  }
+  return out;
 }

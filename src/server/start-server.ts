@@ -5,6 +5,7 @@ import { InvalidOptionError } from '../shared/errors.js';
 import { openStore } from './open-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import { createApp } from './app.js';
+import type { StreamOptions } from './app.js';
 import type { AnonymousAccess } from './auth.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveBindAddress } from './bind-address.js';
@@ -29,6 +30,8 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Defaults to `DEFAULTS.shutdownGraceMs`. */
   shutdownGraceMs?: number;
+  /** `/calls/stream_query` caps and idle timeout (defaults: the `DEFAULTS` fields of their names). */
+  streams?: StreamOptions;
   /** Where unexpected errors are reported; defaults to stderr. */
   log?: (message: string) => void;
 }
@@ -82,6 +85,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       store,
       auth: { anonymous },
       maxBodyBytes: options.maxBodyBytes,
+      ...(options.streams === undefined ? {} : { streams: options.streams }),
       log: options.log,
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;

@@ -28,10 +28,15 @@ export class WeftServer {
   constructor(
     private readonly extraArgs: string[] = [],
     readonly store: WeftServerStore = { kind: 'sqlite' },
+    /** Extra environment of the server (the test's own WEFT_* variables are never passed on). */
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   async start(timeoutMs = 20_000): Promise<this> {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_')));
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEFT_'))),
+      ...this.extraEnv,
+    };
     const storeArgs =
       this.store.kind === 'clickhouse'
         ? [

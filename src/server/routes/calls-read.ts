@@ -3,8 +3,8 @@ import { MIN_TRUNCATE_BYTES } from '../../shared/api-types.js';
 import { JSON_FIELDS } from '../../shared/call-field-table.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
+import { callsStreamResponse } from '../calls-stream-response.js';
 import { jsonPageStream, jsonTexts } from '../json-page-stream.js';
-import { ndjsonStream } from '../ndjson-stream.js';
 import { decodeCursor, encodeCursor } from '../query-cursor.js';
 import { readJsonObject } from '../read-body.js';
 import { parseCallsQuery } from '../validation/calls-query.js';
@@ -19,14 +19,7 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
   app.post('/calls/stream_query', async (c) => {
     const { query } = parseCallsQuery(await readJsonObject(c.req.raw, deps.maxBodyBytes));
     authorizeProject(c.var.principal, query.project_id, 'project_id');
-    const onError = (err: unknown) => deps.log(`weft: /calls/stream_query failed mid-stream: ${String(err)}`);
-    const json = store.queryCallsJson?.(query);
-    const stream = await ndjsonStream(json ?? store.queryCalls(query), {
-      chunkBytes: deps.streamChunkBytes,
-      onError,
-      preEncoded: json !== undefined,
-    });
-    return c.body(stream, 200, { 'content-type': 'application/jsonl; charset=utf-8' });
+    return callsStreamResponse(c, deps, query);
   });
 
   app.post('/calls/query', async (c) => {

@@ -29,8 +29,13 @@ export const DEFAULTS = {
   busyTimeoutMs: 5_000,
   /** Idle read-only connections kept for reuse by `queryCalls` streams. */
   maxIdleReadConnections: 4,
-  /** Rows a `queryCalls` stream reads at a time; it yields to the event loop between chunks. */
+  /** A `queryCalls` stream yields to the event loop after this many rows. */
   streamChunkRows: 500,
+  /**
+   * A `queryCalls` stream reads rows only as they are asked for, at most this many characters of row
+   * text ahead of its consumer (at least one row): what a stalled consumer pins.
+   */
+  streamReadAheadChars: 64 * 1024,
   /** Prepared statements cached per connection, keyed by SQL text (least recently used evicted). */
   statementCacheSize: 200,
   /** SQLite page cache per connection, in KiB. */
@@ -58,7 +63,7 @@ const DELETE_TREE_SQL = `WITH RECURSIVE doomed(id) AS (
 /**
  * The embedded store: one SQLite file in WAL mode (`synchronous=NORMAL`). The main connection does
  * all writes and the short reads (count, read, feedback, objects...). Every `queryCalls` stream reads
- * on its own pooled read-only connection, a chunk of rows at a time (call-stream.ts): memory stays
+ * on its own pooled read-only connection, rows read as they are asked for (call-stream.ts): memory stays
  * flat however many rows match, ingest goes on meanwhile (WAL), and the stream sees the data as of
  * its first row. A stream left unfinished keeps its connection (and its WAL snapshot) until it ends
  * or its iterator's `return()` is called (a `for await` that breaks does): consumers must do so.
@@ -170,27 +175,22 @@ export class SqliteStore extends StoreFront implements TraceStore {
   queryCalls(query: CallsQuery): AsyncIterable<CallRecord> {
     this.assertOpen();
     const compiled = compileCallsSelect(query);
-    const chunkRows = Math.max(1, this.options.streamChunkRows);
-    return {
-      [Symbol.asyncIterator]: () => new CallStream(this.readers, compiled, chunkRows, () => this.closed),
-    };
+    return { [Symbol.asyncIterator]: () => new CallStream(this.readers, compiled, this.streamOptions()) };
   }
 
   /** The same stream as {@link queryCalls}, as JSON text, one record per item (no newline). */
   queryCallsJson(query: CallsQuery): AsyncIterable<string> {
     this.assertOpen();
     const compiled = compileCallsSelect(query, 'json');
-    const chunkRows = Math.max(1, this.options.streamChunkRows);
+    const options = { ...this.streamOptions(), mapRow: (line: unknown) => line as string, pluck: true };
+    return { [Symbol.asyncIterator]: () => new CallStream<string>(this.readers, compiled, options) };
+  }
+
+  private streamOptions() {
     return {
-      [Symbol.asyncIterator]: () =>
-        new CallStream<string>(
-          this.readers,
-          compiled,
-          chunkRows,
-          () => this.closed,
-          (line) => line as string,
-          true,
-        ),
+      chunkRows: Math.max(1, this.options.streamChunkRows),
+      readAheadChars: Math.max(1, this.options.streamReadAheadChars),
+      isClosed: () => this.closed,
     };
   }
 
