@@ -125,6 +125,11 @@ export class Spool {
     return this.ownSeqs.min();
   }
 
+  /** How many items appended by this process with a sequence number up to `seq` are unacknowledged. */
+  ownPendingUpTo(seq: number): number {
+    return this.ownSeqs.countUpTo(seq);
+  }
+
   /** Reads the next batch; undefined if nothing is readable or a batch is already out. */
   read(maxItems: number, maxBytes: number): SpoolBatch | undefined {
     if (this.reading) return undefined;
