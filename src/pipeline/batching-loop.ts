@@ -46,8 +46,7 @@ export class BatchingLoop {
 
   /** Queues a record: in memory, or in the spool (durability `spool`, an outage, or a full queue). */
   enqueue(kind: ItemKind, json: string, nowMs?: number): void {
-    const spoolFirst =
-      this.spiller.hasSpool && (this.options.durability === 'spool' || this.outage.active);
+    const spoolFirst = this.spiller.hasSpool && (this.options.durability === 'spool' || this.outage.active);
     if (spoolFirst) this.memory.spillQueued(this.spiller); // an outage just began: older records first
     if (spoolFirst || !this.queue.push(kind, json, nowMs)) {
       this.spiller.spill({ kind, seq: this.queue.takeSeq(), json });

@@ -72,7 +72,9 @@ export class SpoolDrainer {
   /** Sends the spool's oldest batch (`deadlineMs` 0: one attempt, a probe). Never rejects. */
   async sendNext(deadlineMs: number): Promise<DrainResult> {
     const spool = this.spool;
-    const batch = this.sending ? undefined : spool?.read(this.options.maxBatchSize, this.options.maxBatchBytes);
+    const batch = this.sending
+      ? undefined
+      : spool?.read(this.options.maxBatchSize, this.options.maxBatchBytes);
     if (!spool || !batch) return 'empty';
     this.sending = true;
     try {
