@@ -47,11 +47,12 @@ describe('flush()', () => {
     const pendingBefore = client.stats().pendingCalls;
 
     const t0 = performance.now();
-    const report = await client.flush();
+    const report = await client.flush({ timeoutMs: 60_000 });
     const elapsed = performance.now() - t0;
 
-    assert.ok(elapsed < 2000, `flush took ${elapsed.toFixed(0)} ms`);
+    // Waiting on the open root would mean waiting the whole timeout; the bound is loose for 2 busy cores.
     assert.equal(report.timedOut, false);
+    assert.ok(elapsed < 20_000, `flush took ${elapsed.toFixed(0)} ms`);
     assert.equal(report.undeliverable, 0);
     assert.equal(report.accepted, 1001, 'root start + 1000 complete children');
     assert.equal(r.completes.length, 1000);
@@ -108,14 +109,18 @@ describe('flush()', () => {
     assert.equal(r.starts.length + r.ends.length, 0);
   });
 
-  test('1 000 flushes in a loop on an idle client cost almost nothing and send nothing', async () => {
+  test('1 000 flushes in a loop on an idle client send nothing and never wait for a timer or I/O', async () => {
     const client = await init({ project: 'acme/idle', serverUrl: r.url, logger: quiet });
     const requests = r.requests.length;
-    const t0 = performance.now();
-    for (let i = 0; i < 1000; i++) await client.flush();
-    const elapsed = performance.now() - t0;
+    for (let i = 0; i < 1000; i++) {
+      // An idle flush settles in microtasks: before the next turn of the event loop (no clock involved).
+      const first = await Promise.race([
+        client.flush().then(() => 'flush'),
+        new Promise((resolve) => setImmediate(() => resolve('next turn'))),
+      ]);
+      assert.equal(first, 'flush', `flush ${i}`);
+    }
     assert.equal(r.requests.length, requests);
-    assert.ok(elapsed < 500, `1000 idle flushes took ${elapsed.toFixed(1)} ms`);
     assert.ok(client.isIdle());
   });
 
@@ -165,7 +170,8 @@ describe('finish()', () => {
     const t0 = performance.now();
     const report = await client.finish({ pairingTimeoutMs: 200 });
     const elapsed = performance.now() - t0;
-    assert.ok(elapsed >= 190 && elapsed < 3000, `finish took ${elapsed.toFixed(0)} ms`);
+    // At least the pairing timeout; far less than the default one (300 s), loose for 2 busy cores.
+    assert.ok(elapsed >= 190 && elapsed < 30_000, `finish took ${elapsed.toFixed(0)} ms`);
     assert.equal(report.accepted, 1);
     assert.equal(r.starts.length, 1);
     assert.equal(r.starts[0]!.op_name, 'stuck');
@@ -192,7 +198,7 @@ describe('finish()', () => {
     const t0 = performance.now();
     await finishing;
     await running;
-    assert.ok(performance.now() - t0 < 5000);
+    assert.ok(performance.now() - t0 < 30_000, 'woken long before the 60 s pairing timeout');
     assert.equal(r.completes.filter((c) => c.op_name === 'waits').length, 1);
   });
 });
