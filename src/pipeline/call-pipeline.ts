@@ -163,7 +163,7 @@ export class CallPipeline {
 
   /**
    * Waits (bounded) for running calls to end so they pair, sends what is left as separate halves,
-   * drains the queue and stops the worker. Concurrent calls share one finish. The waits keep the
+   * drains the queue and stops the batching loop. Concurrent calls share one finish. The waits keep the
    * process alive (code after `await finish()` runs even while a call never ends), bounded by the
    * timeouts; `keepAlive: false` (the beforeExit hook) lets it exit meanwhile.
    */

@@ -36,9 +36,14 @@ export class SpoolDrainer {
     return this.spool?.ownPending ?? 0;
   }
 
-  /** Records of this process waiting in the spool with a sequence number up to `seq`. */
+  /**
+   * Records waiting in the spool that a flush up to `seq` covers: this process's up to `seq`, and any
+   * left by earlier processes (a flush waits for those too).
+   */
   pendingUpTo(seq: number): number {
-    return this.spool?.ownPendingUpTo(seq) ?? 0;
+    const spool = this.spool;
+    if (!spool) return 0;
+    return spool.ownPendingUpTo(seq) + (spool.oldestSeq() === 0 ? spool.adoptedPending() : 0);
   }
 
   /** Nothing being sent from the spool, and nothing in it left to send. */

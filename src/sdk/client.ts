@@ -71,7 +71,7 @@ export class WeftClient {
 
   /**
    * The process is done: waits (bounded) for running calls to end so they still pair, sends what is
-   * left as separate start/end writes, drains, and stops the worker. The client stays usable.
+   * left as separate start/end writes, drains, and stops the batching loop. The client stays usable.
    */
   finish(options: FinishOptions = {}): Promise<FlushReport> {
     return this.#core.finish(options);

@@ -92,7 +92,12 @@ test("a new process adopts a dead one's records and resumes after what the serve
   const second = new Spool(cfg);
   assert.equal(second.recover(), true);
   assert.equal(second.oldestSeq(), 0, 'adopted records count as older than anything of this process');
-  const ids = drain(second);
+  assert.equal(second.adoptedPending(), 60, 'counted from the files: what was not acknowledged');
+  const batch = second.read(25, 1 << 20)!; // the rest of a segment, at most 25
+  second.commit(batch);
+  const acked = batch.items.length;
+  assert.equal(second.adoptedPending(), 60 - acked, 'then kept up to date as batches are acknowledged');
+  const ids = [...batch.items.map((item) => (JSON.parse(item.json) as { id: string }).id), ...drain(second)];
   assert.deepEqual(
     ids,
     Array.from({ length: 60 }, (_, i) => `c${i + 40}`),
