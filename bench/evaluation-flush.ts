@@ -62,14 +62,14 @@ async function runOnce(
       const tf = performance.now();
       const report = await client.flush();
       flushMs.push(performance.now() - tf);
-      failed += report.failed;
+      failed += report.undeliverable;
     }
   }
   await ev.logSummary();
   const tf = performance.now();
   const report = await client.flush();
   const end = performance.now();
-  failed += report.failed;
+  failed += report.undeliverable;
   const requests = client.stats().requests - stats0.requests;
   await client.finish();
   return { totalMs: end - t0, flushMs, finalFlushMs: end - tf, requests, failed };

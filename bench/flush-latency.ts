@@ -98,7 +98,7 @@ async function main(): Promise<void> {
           rttMs.push(rtt);
           gzipRttMs.push(gzRtt);
           requestsPerFlush.push(requests);
-          sentPerFlush.push(report.sent);
+          sentPerFlush.push(report.accepted);
         }
       }
       return 'done';

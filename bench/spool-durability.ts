@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, op, type WeftClient } from '../src/index.js';
 import { setActiveClient } from '../src/sdk/client-registry.js';
+import { coreOf } from '../src/sdk/client.js';
 import { numberArg } from './lib/cli-args.js';
 import { forceGc } from './lib/gc.js';
 import { Receiver } from './lib/receiver.js';
@@ -64,7 +65,7 @@ async function overhead(receiver: Receiver): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     us.untraced.push(await loop(raw));
     for (const mode of ['memory', 'spool'] as const) {
-      setActiveClient(clients[mode]);
+      setActiveClient(coreOf(clients[mode]));
       us[mode].push(await loop(traced));
       await clients[mode].flush();
     }

@@ -112,7 +112,7 @@ test(`EvaluationLogger: ${N} predictions with flush() after each; no flush waits
   const rootId = ev.callId!;
   assert.ok(rootId);
   const first = await client.flush();
-  assert.equal(first.failed, 0);
+  assert.equal(first.undeliverable, 0);
   assert.equal((await client.getCall(rootId))?.status, 'running', 'the root is visible as running at once');
 
   const flushMs: number[] = [];
@@ -147,7 +147,7 @@ test(`EvaluationLogger: ${N} predictions with flush() after each; no flush waits
   const loopMs = performance.now() - runStart;
   const summary = await ev.logSummary({ note: 'done' });
   const last = await client.flush();
-  assert.equal(last.failed, 0);
+  assert.equal(last.undeliverable, 0);
 
   t.diagnostic(
     `${N} flushes: total ${loopMs.toFixed(0)} ms for the loop; per flush p50 ${percentile(flushMs, 50).toFixed(2)} ms, ` +
@@ -158,9 +158,9 @@ test(`EvaluationLogger: ${N} predictions with flush() after each; no flush waits
   assert.ok(Math.max(...flushMs) < 1000, `slowest flush ${Math.max(...flushMs).toFixed(0)} ms`);
   for (const r of reports) {
     assert.equal(r.timedOut, false);
-    assert.equal(r.failed, 0);
+    assert.equal(r.undeliverable, 0);
     assert.equal(r.pendingCalls, 0, 'no running call held for pairing: the root was sent eagerly');
-    assert.equal(r.sent, 4, "each flush sent that prediction's 4 finished calls");
+    assert.equal(r.accepted, 4, "each flush sent that prediction's 4 finished calls");
   }
   const loopWrites = proxy.writes.slice(writesBefore, writesBefore + N);
   assert.ok(

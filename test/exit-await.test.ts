@@ -38,7 +38,7 @@ test('await flush({ timeoutMs }) with a call that never ends: the code after it 
   const { code, stdout, r } = await runFixture('await-finish-running', ['flush']);
   try {
     assert.equal(code, 0);
-    assert.match(stdout, /^after \{"sent":1\}/m);
+    assert.match(stdout, /^after \{"accepted":1\}/m);
   } finally {
     await r.close();
   }

@@ -60,7 +60,7 @@ test(`process.exit() right after a burst of ${TRACES * CALLS_PER_TRACE} calls: t
 
   const next = forkFixture(RECOVER_CHILD, options);
   try {
-    const recovered = await nextMessage<{ ms: number; report: { timedOut: boolean; sent: number } }>(
+    const recovered = await nextMessage<{ ms: number; report: { timedOut: boolean; accepted: number } }>(
       next,
       'recovered',
       60_000,
@@ -73,7 +73,7 @@ test(`process.exit() right after a burst of ${TRACES * CALLS_PER_TRACE} calls: t
     console.log(
       `exit: at process.exit() ${atExit.sent} sent, ${atExit.queuedItems} queued, ${atExit.inFlightItems} in ` +
         `flight, ${atExit.pendingCalls} running; the exit hook spooled ${spilledAtExit}; ` +
-        `${beforeRecovery} on the server before the next run, which sent ${recovered.report.sent} in ` +
+        `${beforeRecovery} on the server before the next run, which sent ${recovered.report.accepted} in ` +
         `${recovered.ms} ms; ${summarize(r)}`,
     );
     assert.deepEqual(r.missing, [], 'nothing lost');

@@ -1,11 +1,13 @@
-// Found by the fault suite (issue 4; fixed): flush() must not resolve before
-// every record queued before it was settled, also when an outage spools records out of sequence
-// order. Two batches in flight, A (seq 1-10) and B (11-20), fail past the retry deadline one after
-// the other; between the two, the outage spills the queue (21-30, queued after the flush). The spool
-// then holds A, the queue, B. Once A was sent, Spool.oldestSeq() answered 21 (the seq of the oldest
-// *line*, SeqRuns.first()) although B's 11-20 still wait: BatchWorker.lowestUnsettled() took it for
-// the lowest unsettled seq, and the flush (up to 20) resolved with timedOut false while B was unsent.
-// The fix: the minimum over the remaining runs (a SeqRuns.min()) in Spool.oldestSeq().
+// Found by the fault suite (issue 4; fixed): flush() must account for every record queued before it,
+// also when an outage spools records out of sequence order. Two batches in flight, A (seq 1-10) and
+// B (11-20), fail past the retry deadline one after the other; between the two, the outage spills the
+// queue (21-30, queued after the flush). The spool then holds A, the queue, B. The bug was that
+// Spool.oldestSeq() answered the seq of the oldest *line* (21 once A was sent) although B's 11-20
+// still waited; the fix is the minimum over the remaining runs (SeqRuns.min(), unit-tested in
+// spool.test.ts with SeqRuns.countUpTo()). Issue 13: during an outage a flush resolves once what it
+// covers is safely on disk, so here the flush must resolve only once B too is spooled (not while B is
+// still being retried), say that exactly its 20 records wait in the spool, and, once the server is
+// back, a second flush must wait until all of them are stored, each once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { init, op } from '../src/index.js';
@@ -20,7 +22,7 @@ const item = op(function item(label: string) {
   return label;
 });
 
-test('flush() waits for records spooled out of order by an outage', async () => {
+test('flush() during an outage covers records spooled out of order, then waits for them once the server is back', async () => {
   const project = 'fault/flush-order';
   const { proxy, server } = stack;
   await proxy.setMode('refuse');
@@ -35,19 +37,37 @@ test('flush() waits for records spooled out of order by an outage', async () => 
     retryBaseMs: 20,
     retryMaxMs: 100,
   });
-  for (let i = 0; i < 20; i++) item(`before-${i}`); // two full batches: both go in flight
-  const flushed = client.flush({ timeoutMs: 30_000 });
-  for (let i = 0; i < 10; i++) item(`after-${i}`); // queued: the in-flight slots are taken
-  await pollUntil(() => client.stats().spooledItems === 30, 15_000, 'both batches and the queue spooled');
-  await proxy.setMode('forward');
-  const report = await withDeadline(flushed, 35_000, 'flush');
-  const stored = new Set((await readStoredCalls(server.url, project)).map((c) => c.label));
-  const missing = Array.from({ length: 20 }, (_, i) => `before-${i}`).filter((l) => !stored.has(l));
-  console.log(
-    `flush order: flush resolved with ${JSON.stringify(report)}; not yet on the server: ${missing}`,
-  );
-  assert.equal(report.timedOut, false);
-  assert.ok(report.spooled <= 10, `${report.spooled} records still spooled: some were queued before flush()`);
-  assert.deepEqual(missing, [], 'every call made before flush() is on the server when it resolves');
-  await client.finish({ timeoutMs: 10_000 });
+  try {
+    for (let i = 0; i < 20; i++) item(`before-${i}`); // two full batches: both go in flight
+    const flushed = client.flush({ timeoutMs: 30_000 });
+    for (let i = 0; i < 10; i++) item(`after-${i}`); // queued: the in-flight slots are taken
+    const report = await withDeadline(flushed, 35_000, 'flush during the outage');
+    const stats = client.stats();
+    console.log(`flush order: during the outage flush resolved with ${JSON.stringify(report)}`);
+    assert.equal(report.timedOut, false, 'resolved once on disk, not at its timeout');
+    assert.equal(stats.inFlightItems, 0, 'not while batch B was still being retried');
+    assert.equal(report.spooled, 20, 'exactly the 20 records it covers wait in the spool');
+    assert.equal(report.accepted + report.undeliverable, 0);
+    assert.equal(stats.spooledItems, 30, 'the queue (after flush()) went to the spool as well');
+
+    await proxy.setMode('forward');
+    // Until a probe gets through the client still sees an outage (and a flush would resolve at once).
+    await pollUntil(() => client.stats().spooledItems < 30, 15_000, 'a probe to reach the server');
+    const second = await withDeadline(client.flush({ timeoutMs: 30_000 }), 35_000, 'flush after the outage');
+    assert.equal(second.timedOut, false);
+    assert.equal(second.spooled, 0);
+    const stored = (await readStoredCalls(server.url, project)).map((c) => c.label).sort();
+    const expected = [
+      ...Array.from({ length: 20 }, (_, i) => `before-${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `after-${i}`),
+    ].sort();
+    assert.deepEqual(
+      stored,
+      expected,
+      'every record on the server, each once, when the second flush resolves',
+    );
+  } finally {
+    await proxy.setMode('forward');
+    await client.finish({ timeoutMs: 10_000 });
+  }
 });

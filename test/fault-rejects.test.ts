@@ -70,7 +70,7 @@ test('400 on one record of a batch: the rest arrive, it goes to the dead-letter 
   await runTraces(100, 200, { concurrency: 4 });
   const report = await withDeadline(client.flush({ timeoutMs: 30_000 }), 35_000, 'flush');
   assert.equal(report.timedOut, false);
-  assert.equal(report.failed, 1, 'flush reports the rejected record');
+  assert.equal(report.undeliverable, 1, 'flush reports the rejected record');
 
   const r = await checkDelivery(server.url, project, expectedLabels(range(0, 200)));
   console.log(`400: ${summarize(r)}; the proxy refused ${refused} requests holding the poisoned record`);

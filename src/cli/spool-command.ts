@@ -83,12 +83,12 @@ async function replay(entry: SpoolEntry, apiKey: string | undefined, root: strin
   pipeline.recover();
   const report = await pipeline.finish({ pairingTimeoutMs: 0, timeoutMs: 600_000 });
   const secs = (performance.now() - t0) / 1000;
+  // With the server unreachable, finish() resolves once the records are back on disk: count what is left.
+  const left = spoolInventory(root).find((e) => e.dir === entry.dir)?.records ?? 0;
   process.stdout.write(
-    `${entry.projectId} -> ${entry.serverUrl}: sent ${report.sent} records in ${secs.toFixed(1)} s` +
-      (report.spooled > 0 || report.timedOut
-        ? `, ${report.spooled} still waiting (server unreachable?)`
-        : '') +
+    `${entry.projectId} -> ${entry.serverUrl}: sent ${report.accepted} records in ${secs.toFixed(1)} s` +
+      (left > 0 || report.timedOut ? `, ${left} still waiting (server unreachable?)` : '') +
       '\n',
   );
-  return report.timedOut || report.failed > 0 ? 1 : 0;
+  return report.timedOut || left > 0 || report.undeliverable > 0 ? 1 : 0;
 }

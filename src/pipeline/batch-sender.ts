@@ -1,6 +1,7 @@
 import type { HttpTransport, SendOutcome } from './http-transport.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
 import type { ItemKind } from './send-queue.js';
+import type { UnreachableSink } from './spiller.js';
 import type { DeadLetter } from './spool/dead-letter.js';
 import { truncateRecord } from './truncate-record.js';
 
@@ -36,11 +37,11 @@ export interface SendCounters {
 const TRUNCATE_TO_BYTES = 1024 * 1024;
 
 /**
- * Sends items of one kind and handles the server's refusals: a 413 halves the batch (a lone item is
- * truncated with a visible marker), another 4xx isolates the offending items by halving and writes
- * them to the dead-letter file. Resolves with the items that could not be delivered because the
- * server is unreachable (network error, timeout, 5xx, 429 ... past the deadline), for the caller to
- * spool or count.
+ * Sends items and handles the server's refusals: a 413 halves the batch (a lone item is truncated
+ * with a visible marker), another 4xx isolates the offending items by halving and writes them to the
+ * dead-letter file. Items of a memory batch that the server could not take in time (network error,
+ * timeout, 5xx, 429 ... past the deadline) go to the unreachable sink (the spiller: spooled, or
+ * counted failed); a spooled batch that did not get through stays in the spool.
  */
 export class BatchSender {
   readonly counters: SendCounters = { sent: 0, rejected: 0, truncated: 0 };
@@ -50,9 +51,43 @@ export class BatchSender {
     private readonly endpoints: Endpoints,
     private readonly log: RateLimitedLogger,
     private readonly deadLetter: DeadLetter | undefined,
+    private readonly unreachable: UnreachableSink,
   ) {}
 
-  async send(kind: GroupKind, items: WireItem[], deadlineMs: number): Promise<WireItem[]> {
+  /**
+   * Sends a memory batch of one kind. Resolves once every item is accepted, rejected or handed to the
+   * unreachable sink; never rejects.
+   */
+  async send(kind: ItemKind, items: WireItem[], deadlineMs: number): Promise<void> {
+    try {
+      const left = await this.deliver(kind, items, deadlineMs);
+      if (left.length > 0) this.unreachable.unreachable(left);
+    } catch (err) {
+      this.unreachable.unreachable(items, err);
+    }
+  }
+
+  /**
+   * Sends a mixed run of items (as read from the spool) in order: complete records in batches, runs of
+   * starts and ends (a backlog of eager calls) together through `/call/upsert_batch`. Stops at the
+   * first unreachable: false, and the spool keeps the batch.
+   */
+  async sendMixed(items: WireItem[], deadlineMs: number): Promise<boolean> {
+    let i = 0;
+    while (i < items.length) {
+      const complete = items[i]!.kind === 'complete';
+      let j = i + 1;
+      while (j < items.length && (items[j]!.kind === 'complete') === complete) j++;
+      const kind: GroupKind = complete ? 'complete' : j - i > 1 ? 'halves' : items[i]!.kind;
+      const left = await this.deliver(kind, items.slice(i, j), deadlineMs);
+      if (left.length > 0) return false;
+      i = j;
+    }
+    return true;
+  }
+
+  /** Posts items, splitting on refusals; resolves with those the server could not take in time. */
+  private async deliver(kind: GroupKind, items: WireItem[], deadlineMs: number): Promise<WireItem[]> {
     if (items.length === 0) return [];
     const outcome = await this.transport.post(this.endpoints[kind], wrap(kind, items), deadlineMs);
     if (outcome.ok) {
@@ -62,11 +97,11 @@ export class BatchSender {
     if (outcome.retryable) return items;
     if (items.length > 1) {
       const mid = items.length >> 1;
-      const left = await this.send(kind, items.slice(0, mid), deadlineMs);
-      const right = await this.send(kind, items.slice(mid), deadlineMs);
+      const left = await this.deliver(kind, items.slice(0, mid), deadlineMs);
+      const right = await this.deliver(kind, items.slice(mid), deadlineMs);
       return left.length + right.length === 0 ? [] : [...left, ...right];
     }
-    if (kind === 'halves') return this.send(items[0]!.kind, items, deadlineMs); // a lone half: its own endpoint
+    if (kind === 'halves') return this.deliver(items[0]!.kind, items, deadlineMs); // a lone half: its own endpoint
     const item = items[0]!;
     if (outcome.tooLarge) {
       const cut = truncateRecord(item.json, TRUNCATE_TO_BYTES);
@@ -76,30 +111,11 @@ export class BatchSender {
           'truncated',
           `a call record of ${item.json.length} bytes was too large for the server: truncated`,
         );
-        return this.send(kind, [{ ...item, json: cut }], deadlineMs);
+        return this.deliver(kind, [{ ...item, json: cut }], deadlineMs);
       }
     }
     this.reject(item, outcome);
     return [];
-  }
-
-  /**
-   * Sends a mixed run of items (as read from the spool) in order: complete records in batches, runs of
-   * starts and ends (a backlog of eager calls) together through `/call/upsert_batch`. Stops at the
-   * first unreachable.
-   */
-  async sendMixed(items: WireItem[], deadlineMs: number): Promise<boolean> {
-    let i = 0;
-    while (i < items.length) {
-      const complete = items[i]!.kind === 'complete';
-      let j = i + 1;
-      while (j < items.length && (items[j]!.kind === 'complete') === complete) j++;
-      const kind: GroupKind = complete ? 'complete' : j - i > 1 ? 'halves' : items[i]!.kind;
-      const left = await this.send(kind, items.slice(i, j), deadlineMs);
-      if (left.length > 0) return false;
-      i = j;
-    }
-    return true;
   }
 
   private reject(item: WireItem, outcome: Extract<SendOutcome, { ok: false }>): void {

@@ -47,13 +47,14 @@ describe('flush()', () => {
     const pendingBefore = client.stats().pendingCalls;
 
     const t0 = performance.now();
-    const report = await client.flush();
+    const report = await client.flush({ timeoutMs: 60_000 });
     const elapsed = performance.now() - t0;
 
-    assert.ok(elapsed < 2000, `flush took ${elapsed.toFixed(0)} ms`);
+    // Waiting on the open root would mean waiting the whole timeout; the bound is loose for 2 busy cores.
     assert.equal(report.timedOut, false);
-    assert.equal(report.failed, 0);
-    assert.equal(report.sent, 1001, 'root start + 1000 complete children');
+    assert.ok(elapsed < 20_000, `flush took ${elapsed.toFixed(0)} ms`);
+    assert.equal(report.undeliverable, 0);
+    assert.equal(report.accepted, 1001, 'root start + 1000 complete children');
     assert.equal(r.completes.length, 1000);
     assert.ok(r.completes.every((c) => c.op_name === 'child' && c.ended_at && c.started_at));
     assert.equal(r.starts.length, 1, 'root start arrived once');
@@ -68,7 +69,7 @@ describe('flush()', () => {
     assert.equal(await running, 'done');
     await child(7);
     const second = await client.flush();
-    assert.equal(second.sent, 2);
+    assert.equal(second.accepted, 2);
     assert.equal(r.ends.length, 1);
     assert.equal(r.ends[0]!.id, rootId);
     assert.equal(r.ends[0]!.trace_id, r.starts[0]!.trace_id);
@@ -108,14 +109,18 @@ describe('flush()', () => {
     assert.equal(r.starts.length + r.ends.length, 0);
   });
 
-  test('1 000 flushes in a loop on an idle client cost almost nothing and send nothing', async () => {
+  test('1 000 flushes in a loop on an idle client send nothing and never wait for a timer or I/O', async () => {
     const client = await init({ project: 'acme/idle', serverUrl: r.url, logger: quiet });
     const requests = r.requests.length;
-    const t0 = performance.now();
-    for (let i = 0; i < 1000; i++) await client.flush();
-    const elapsed = performance.now() - t0;
+    for (let i = 0; i < 1000; i++) {
+      // An idle flush settles in microtasks: before the next turn of the event loop (no clock involved).
+      const first = await Promise.race([
+        client.flush().then(() => 'flush'),
+        new Promise((resolve) => setImmediate(() => resolve('next turn'))),
+      ]);
+      assert.equal(first, 'flush', `flush ${i}`);
+    }
     assert.equal(r.requests.length, requests);
-    assert.ok(elapsed < 500, `1000 idle flushes took ${elapsed.toFixed(1)} ms`);
     assert.ok(client.isIdle());
   });
 
@@ -131,7 +136,7 @@ describe('flush()', () => {
     const before = r.requests.length;
     const reports = await Promise.all([client.flush(), client.flush(), client.flush()]);
     assert.equal(r.requests.length - before, 1);
-    assert.ok(reports.every((rep) => rep.timedOut === false && rep.sent === 10));
+    assert.ok(reports.every((rep) => rep.timedOut === false && rep.accepted === 10));
   });
 });
 
@@ -149,7 +154,7 @@ describe('finish()', () => {
     const running = slow();
     const report = await client.finish({ pairingTimeoutMs: 10_000 });
     assert.equal(await running, 'ok');
-    assert.equal(report.sent, 1);
+    assert.equal(report.accepted, 1);
     assert.equal(r.completes.filter((c) => c.op_name === 'slow').length, 1);
     assert.equal(r.starts.length + r.ends.length, 0);
   });
@@ -165,8 +170,9 @@ describe('finish()', () => {
     const t0 = performance.now();
     const report = await client.finish({ pairingTimeoutMs: 200 });
     const elapsed = performance.now() - t0;
-    assert.ok(elapsed >= 190 && elapsed < 3000, `finish took ${elapsed.toFixed(0)} ms`);
-    assert.equal(report.sent, 1);
+    // At least the pairing timeout; far less than the default one (300 s), loose for 2 busy cores.
+    assert.ok(elapsed >= 190 && elapsed < 30_000, `finish took ${elapsed.toFixed(0)} ms`);
+    assert.equal(report.accepted, 1);
     assert.equal(r.starts.length, 1);
     assert.equal(r.starts[0]!.op_name, 'stuck');
     assert.equal(client.stats().pendingCalls, 0);
@@ -192,7 +198,7 @@ describe('finish()', () => {
     const t0 = performance.now();
     await finishing;
     await running;
-    assert.ok(performance.now() - t0 < 5000);
+    assert.ok(performance.now() - t0 < 30_000, 'woken long before the 60 s pairing timeout');
     assert.equal(r.completes.filter((c) => c.op_name === 'waits').length, 1);
   });
 });
@@ -379,8 +385,8 @@ describe('sending', () => {
     r.script = [{ status: 503, headers: { 'retry-after': '0' } }, { status: 413 }];
     for (let i = 0; i < 10; i++) f(i);
     const report = await client.flush();
-    assert.equal(report.sent, 10);
-    assert.equal(report.failed, 0);
+    assert.equal(report.accepted, 10);
+    assert.equal(report.undeliverable, 0);
     assert.equal(r.completes.length, n + 10);
     assert.ok(client.stats().retries >= 1);
     // The 413 halved the batch: the 10 calls arrived as two accepted requests of 5.
@@ -403,8 +409,8 @@ describe('sending', () => {
     r.script = [{ status: 400, body: '{"error":"bad"}' }];
     f(1);
     const report = await client.flush();
-    assert.equal(report.failed, 1);
-    assert.equal(report.sent, 0);
+    assert.equal(report.undeliverable, 1);
+    assert.equal(report.accepted, 0);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /400/);
   });
@@ -421,6 +427,6 @@ describe('sending', () => {
     const f = op((x: number) => x + 1);
     assert.equal(f(1), 2);
     const report = await client.flush({ timeoutMs: 5000 });
-    assert.equal(report.failed, 1);
+    assert.equal(report.undeliverable, 1);
   });
 });

@@ -1,16 +1,19 @@
 import { BatchSender, type SendCounters, type WireItem } from './batch-sender.js';
-import { BatchWorker } from './batch-worker.js';
+import { BatchingLoop } from './batching-loop.js';
 import type { EndHalf, StartHalf } from './call-halves.js';
 import { HttpTransport, type TransportStats } from './http-transport.js';
 import type { FlushReport } from './flush-report.js';
+import { MemoryBatches } from './memory-batches.js';
+import { OutageProber } from './outage-prober.js';
 import { PairingBuffer, type Outgoing } from './pairing-buffer.js';
 import type { PipelineOptions } from './pipeline-defaults.js';
 import { nowMicros } from '../shared/time.js';
 import { RateLimitedLogger, type WeftLogger } from './rate-limited-logger.js';
 import { SendQueue } from './send-queue.js';
+import { Spiller, type SpillCounters } from './spiller.js';
 import { DeadLetter } from './spool/dead-letter.js';
 import { Spool } from './spool/spool.js';
-import { SpoolDrainer, type SpoolCounters } from './spool-drainer.js';
+import { SpoolDrainer } from './spool-drainer.js';
 
 export interface PipelineConfig extends PipelineOptions {
   /** `entity/project` */
@@ -23,9 +26,7 @@ export interface PipelineConfig extends PipelineOptions {
   durability: 'memory' | 'spool';
 }
 
-export interface PipelineStats extends TransportStats, SendCounters, SpoolCounters {
-  /** Items given up on: the server stayed unreachable past the deadline and there is no spool. */
-  failed: number;
+export interface PipelineStats extends TransportStats, SendCounters, SpillCounters {
   /** Starts sent eagerly because the pairing buffer was full. */
   overflowStarts: number;
   /** Starts sent because their call ran longer than `autoEagerAfterMs`. */
@@ -57,16 +58,22 @@ export const FINISH_DEFAULTS = { pairingTimeoutMs: 300_000, timeoutMs: 60_000 } 
 export const FLUSH_DEFAULTS = { timeoutMs: 60_000 } as const;
 
 /**
- * The write pipeline: pairing buffer -> bounded send queue (and disk spool) -> one background worker
- * -> transport. Its public methods never throw into user code.
+ * The write pipeline: pairing buffer -> bounded send queue (or disk spool) -> one batching loop ->
+ * sender -> transport. Read top-down from flush(): BatchingLoop.flush raises the flush tracker's
+ * watermark and pumps; MemoryBatches and SpoolDrainer send through BatchSender, which posts through
+ * HttpTransport and hands what the server could not take to the Spiller (spool, or counted failed);
+ * OutageProber owns the outage. Each part mutates only its own counters; this class adds them up.
+ * Its public methods never throw into user code.
  */
 export class CallPipeline {
   private readonly pairing: PairingBuffer;
   private readonly queue: SendQueue;
   private readonly transport: HttpTransport;
   private readonly sender: BatchSender;
+  private readonly spiller: Spiller;
   private readonly drainer: SpoolDrainer;
-  private readonly worker: BatchWorker;
+  private readonly memory: MemoryBatches;
+  private readonly loop: BatchingLoop;
   private readonly spool: Spool | undefined;
   private readonly log: RateLimitedLogger;
   private autoEagerTimer: NodeJS.Timeout | undefined;
@@ -97,10 +104,12 @@ export class CallPipeline {
       halves: '/call/upsert_batch',
     };
     const deadLetter = this.spool ? new DeadLetter(this.spool.dir) : undefined;
-    const sender = new BatchSender(this.transport, endpoints, this.log, deadLetter);
-    this.sender = sender;
-    this.drainer = new SpoolDrainer(this.spool, this.queue, sender, config, this.log);
-    this.worker = new BatchWorker(this.queue, sender, this.drainer, config, this.log);
+    const outage = new OutageProber(config, this.log, this.spool?.dir ?? '');
+    this.spiller = new Spiller(this.spool, outage, this.log);
+    this.sender = new BatchSender(this.transport, endpoints, this.log, deadLetter, this.spiller);
+    this.drainer = new SpoolDrainer(this.spool, this.sender, config, this.log);
+    this.memory = new MemoryBatches(this.queue, this.sender, config);
+    this.loop = new BatchingLoop(this.queue, this.memory, this.drainer, outage, this.spiller, config);
   }
 
   /**
@@ -110,7 +119,7 @@ export class CallPipeline {
   recover(): boolean {
     try {
       if (!this.spool?.recover()) return false;
-      this.worker.resume();
+      this.loop.resume();
       return true;
     } catch (err) {
       this.log.warn('recover', `could not read the spool: ${String(err)}`);
@@ -147,15 +156,14 @@ export class CallPipeline {
     if (out) this.enqueue(out);
   }
 
-  /** Sends what is queued now; never touches calls still running. */
-  async flush(timeoutMs: number = FLUSH_DEFAULTS.timeoutMs): Promise<FlushReport> {
-    const report = await this.worker.flush(timeoutMs);
-    return { ...report, pendingCalls: this.pairing.pendingCount };
+  /** Sends what is queued now; never touches calls still running. See FlushReport for what it waits for. */
+  flush(timeoutMs: number = FLUSH_DEFAULTS.timeoutMs): Promise<FlushReport> {
+    return this.flushQueued(timeoutMs, true);
   }
 
   /**
    * Waits (bounded) for running calls to end so they pair, sends what is left as separate halves,
-   * drains the queue and stops the worker. Concurrent calls share one finish. The waits keep the
+   * drains the queue and stops the batching loop. Concurrent calls share one finish. The waits keep the
    * process alive (code after `await finish()` runs even while a call never ends), bounded by the
    * timeouts; `keepAlive: false` (the beforeExit hook) lets it exit meanwhile.
    */
@@ -168,7 +176,7 @@ export class CallPipeline {
 
   /** Nothing queued, in flight, spooled or waiting for pairing. */
   isIdle(): boolean {
-    return this.worker.isIdle() && this.pairing.isEmpty();
+    return this.memory.isIdle() && this.drainer.isIdle() && this.pairing.isEmpty();
   }
 
   /**
@@ -178,9 +186,11 @@ export class CallPipeline {
    */
   spillOnExit(): number {
     try {
-      const extra: WireItem[] = this.pairing.takeAll().map((o) => ({ kind: o.kind, seq: 0, json: o.json }));
-      const n = this.worker.spillSync(extra);
-      this.spool?.close();
+      if (!this.spool) return 0;
+      const running: WireItem[] = this.pairing.takeAll().map((o) => ({ kind: o.kind, seq: 0, json: o.json }));
+      let n = 0;
+      for (const item of [...running, ...this.memory.takeAll()]) if (this.spiller.spill(item)) n++;
+      this.spool.close(); // fsyncs
       return n;
     } catch {
       return 0;
@@ -191,12 +201,11 @@ export class CallPipeline {
     return {
       ...this.transport.stats,
       ...this.sender.counters,
-      ...this.drainer.counters,
-      ...this.worker.counters,
+      ...this.spiller.counters,
       ...this.counts,
       queuedItems: this.queue.length,
       queuedBytes: this.queue.bytes,
-      inFlightItems: this.worker.inFlightCount,
+      inFlightItems: this.memory.inFlightCount,
       spooledItems: this.drainer.pending,
       spoolBytes: this.spool?.bytes ?? 0,
       pendingCalls: this.pairing.pendingCount,
@@ -218,17 +227,32 @@ export class CallPipeline {
     }
     for (const out of this.pairing.takeAll()) this.enqueue(out);
     this.clearAutoEager();
-    const report = {
-      ...(await this.worker.flush(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs, keepAlive)),
-      pendingCalls: 0,
-    };
-    this.worker.stop();
+    const report = await this.flushQueued(options.timeoutMs ?? FINISH_DEFAULTS.timeoutMs, keepAlive);
+    this.loop.stop();
     this.spool?.close();
     return report;
   }
 
+  /** The loop's flush, with what was accepted and given up on meanwhile (from each owner's counters). */
+  private async flushQueued(timeoutMs: number, keepAlive: boolean): Promise<FlushReport> {
+    const accepted = this.sender.counters.sent;
+    const undeliverable = this.undeliverable();
+    const { timedOut, spooled } = await this.loop.flush(timeoutMs, keepAlive);
+    return {
+      accepted: this.sender.counters.sent - accepted,
+      spooled,
+      undeliverable: this.undeliverable() - undeliverable,
+      pendingCalls: this.pairing.pendingCount,
+      timedOut,
+    };
+  }
+
+  private undeliverable(): number {
+    return this.sender.counters.rejected + this.spiller.counters.dropped + this.spiller.counters.failed;
+  }
+
   private enqueue(out: Outgoing, nowMs?: number): void {
-    this.worker.enqueue(out.kind, out.json, nowMs);
+    this.loop.enqueue(out.kind, out.json, nowMs);
   }
 
   private armAutoEager(delay = this.config.autoEagerAfterMs): void {

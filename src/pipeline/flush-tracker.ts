@@ -1,21 +1,14 @@
 import { SettleWaiters } from './settle-waiters.js';
 
-/** A part of the pipeline holding items not yet settled (queued, in flight, spooled). */
-export interface UnsettledSource {
-  /** The lowest sequence number it holds unsettled, or Infinity. */
-  lowestUnsettled(): number;
-}
-
 /**
  * Owns what flush() means: the drain watermark (every item queued up to it leaves now, without
  * waiting for its batch to fill or its interval to pass) and the waiters that resolve once every item
- * up to their sequence number is settled, wherever it is: queue, in flight or spool.
+ * up to their sequence number is settled. It holds no reference to the parts that hold items: the
+ * batching loop, which sees every settlement, hands it the lowest sequence number still unsettled.
  */
 export class FlushTracker {
   private upTo = 0;
   private readonly waiters = new SettleWaiters();
-
-  constructor(private readonly sources: readonly UnsettledSource[]) {}
 
   /** Items with a sequence number up to this are being drained. */
   get watermark(): number {
@@ -27,11 +20,6 @@ export class FlushTracker {
     if (seq > this.upTo) this.upTo = seq;
   }
 
-  /** True if some item up to `seq` is still unsettled. */
-  hasUnsettled(seq: number): boolean {
-    return this.lowestUnsettled() <= seq;
-  }
-
   /**
    * Resolves false once everything up to `seq` is settled, true if `timeoutMs` passed first; keeps the
    * process alive meanwhile unless `keepAlive` is false (see SettleWaiters).
@@ -40,14 +28,8 @@ export class FlushTracker {
     return this.waiters.wait(seq, timeoutMs, keepAlive);
   }
 
-  /** Re-checks the waiters; called whenever items settle. */
-  settle(): void {
-    this.waiters.settle(() => this.lowestUnsettled());
-  }
-
-  private lowestUnsettled(): number {
-    let lowest = Infinity;
-    for (const source of this.sources) lowest = Math.min(lowest, source.lowestUnsettled());
-    return lowest;
+  /** Something settled: resolves the waiters below the lowest unsettled sequence number. */
+  settle(lowestUnsettled: () => number): void {
+    this.waiters.settle(lowestUnsettled);
   }
 }

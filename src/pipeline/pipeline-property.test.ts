@@ -134,7 +134,7 @@ test('random op trees reach the server as exactly one record per call with corre
     );
     await Promise.all(roots.map(runAny));
     const report = await client.flush();
-    assert.equal(report.failed, 0);
+    assert.equal(report.undeliverable, 0);
     assert.equal(report.pendingCalls, 0);
 
     const records = new Map<string, Record<string, unknown>>();

@@ -1,24 +1,42 @@
-import type { WeftClient } from './client.js';
+import type { ClientCore } from './client-core.js';
 
 /**
  * The client that `op` records to (the latest `init()`), and every live client, so that one set of
- * process listeners can serve them all.
+ * process listeners can serve them all. It holds clients' cores (see ClientCore), never the public
+ * objects; `client.close()` ends a client's registration.
  */
-let active: WeftClient | undefined;
-const live = new Set<WeftClient>();
+let active: ClientCore | undefined;
+const live = new Set<ClientCore>();
 let exitHooksInstalled = false;
 let signalHooksInstalled = false;
 
-export function activeClient(): WeftClient | undefined {
+export function activeClient(): ClientCore | undefined {
   return active;
 }
 
-export function setActiveClient(client: WeftClient | undefined): void {
+/** Makes `client` the one `op` records to, and hands it to the process exit hooks. */
+export function setActiveClient(client: ClientCore | undefined): void {
   active = client;
   if (!client) return;
   live.add(client);
   installExitHooks();
   if (client.options.handleSignals) installSignalHooks(client.options.signalBudgetMs);
+}
+
+/** `op` stops recording to `client`: if it was the active one, none is until the next `init()`. */
+export function deactivateClient(client: ClientCore): void {
+  if (active === client) active = undefined;
+}
+
+/** The process exit hooks let go of `client` (it may be collected once nothing else holds it). */
+export function releaseClient(client: ClientCore): void {
+  deactivateClient(client);
+  live.delete(client);
+}
+
+/** How many clients the exit hooks hold. */
+export function liveClientCount(): number {
+  return live.size;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setActiveClient } from './client-registry.js';
 import { resolveClientOptions, type InitOptions } from './client-options.js';
-import { WeftClient } from './client.js';
+import { WeftClient, coreOf } from './client.js';
 
 /**
  * Creates the client that `op` records to. Throws a WeftError (InvalidOptionError) naming the option
@@ -9,7 +9,8 @@ import { WeftClient } from './client.js';
  */
 export async function init(options: InitOptions = {}): Promise<WeftClient> {
   const client = new WeftClient(resolveClientOptions(options));
-  setActiveClient(client);
-  client.recover(); // what an earlier process left in the spool for this project and server
+  const core = coreOf(client);
+  setActiveClient(core);
+  core.recover(); // what an earlier process left in the spool for this project and server
   return client;
 }

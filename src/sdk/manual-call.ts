@@ -1,7 +1,7 @@
 import { currentFrame, traceContext, type TraceFrame } from './call-context.js';
 import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
-import type { WeftClient } from './client.js';
+import type { ClientCore } from './client-core.js';
 import type { CallHandle, RunningCall } from './running-call.js';
 
 /** What `startCall` records for a call started imperatively (no function to wrap). */
@@ -29,7 +29,7 @@ export interface StartCallOptions {
  */
 export class ManualCall {
   private constructor(
-    private readonly client: WeftClient | undefined,
+    private readonly client: ClientCore | undefined,
     private readonly meta: OpMeta | undefined,
     private readonly call: RunningCall | undefined,
     /** The frame that calls started inside `run()` see; undefined when nothing is recorded. */

@@ -3,7 +3,7 @@ import { traceContext, type TraceFrame } from './call-context.js';
 import { openMid, type OpMeta } from './call-recorder.js';
 import { activeClient } from './client-registry.js';
 import { paramNames, type ParamNames } from './param-names.js';
-import type { WeftClient } from './client.js';
+import type { ClientCore } from './client-core.js';
 import type { RunningCall } from './running-call.js';
 import { traceAsyncIterator, traceSyncIterator } from './traced-iterators.js';
 
@@ -131,7 +131,7 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
 
 /** Records a call's end; tracing never throws into user code. */
 function endCall(
-  client: WeftClient,
+  client: ClientCore,
   meta: OpMeta,
   call: RunningCall,
   output: unknown,

@@ -29,6 +29,16 @@ export class SeqRuns {
     return min;
   }
 
+  /** How many sequence numbers held are at or below `seq`. */
+  countUpTo(seq: number): number {
+    let n = 0;
+    for (let i = this.head; i < this.runs.length; i++) {
+      const [first, count] = this.runs[i]!;
+      if (first <= seq) n += Math.min(count, seq - first + 1);
+    }
+    return n;
+  }
+
   shift(count: number): void {
     while (count > 0 && this.head < this.runs.length) {
       const run = this.runs[this.head]!;

@@ -46,10 +46,9 @@ export function spoolInventory(root: string): SpoolEntry[] {
             for (const seg of segmentNames(folder)) {
               if (ack && seg < ack.segment) continue;
               const from = ack && seg === ack.segment ? ack.offset : 0;
-              const path = join(folder, seg);
-              entry.bytes += Math.max(0, statSync(path).size - from);
-              entry.records += countLines(path, from);
+              entry.bytes += Math.max(0, statSync(join(folder, seg)).size - from);
             }
+            entry.records += recordsAfter(folder, ack);
           }
         }
         out.push(entry);
@@ -57,6 +56,16 @@ export function spoolInventory(root: string): SpoolEntry[] {
     }
   }
   return out;
+}
+
+/** Records in a writer folder after a position (its acknowledged one; undefined: from the start). */
+export function recordsAfter(folder: string, from: { segment: string; offset: number } | undefined): number {
+  let n = 0;
+  for (const seg of segmentNames(folder)) {
+    if (from && seg < from.segment) continue;
+    n += countLines(join(folder, seg), from && seg === from.segment ? from.offset : 0);
+  }
+  return n;
 }
 
 function list(dir: string): string[] {
@@ -67,7 +76,8 @@ function list(dir: string): string[] {
     .sort();
 }
 
-function readAck(folder: string): { segment: string; offset: number } | undefined {
+/** A writer folder's persisted acknowledged position, if any. */
+export function readAck(folder: string): { segment: string; offset: number } | undefined {
   try {
     const [segment, offset] = readFileSync(join(folder, 'ack'), 'utf8').trim().split(' ');
     return segment ? { segment, offset: Number(offset) || 0 } : undefined;

@@ -92,7 +92,12 @@ test("a new process adopts a dead one's records and resumes after what the serve
   const second = new Spool(cfg);
   assert.equal(second.recover(), true);
   assert.equal(second.oldestSeq(), 0, 'adopted records count as older than anything of this process');
-  const ids = drain(second);
+  assert.equal(second.adoptedPending(), 60, 'counted from the files: what was not acknowledged');
+  const batch = second.read(25, 1 << 20)!; // the rest of a segment, at most 25
+  second.commit(batch);
+  const acked = batch.items.length;
+  assert.equal(second.adoptedPending(), 60 - acked, 'then kept up to date as batches are acknowledged');
+  const ids = [...batch.items.map((item) => (JSON.parse(item.json) as { id: string }).id), ...drain(second)];
   assert.deepEqual(
     ids,
     Array.from({ length: 60 }, (_, i) => `c${i + 40}`),
@@ -219,4 +224,21 @@ test('SeqRuns stores consecutive sequence numbers as runs', () => {
   assert.equal(runs.first(), 40);
   runs.shift(1);
   assert.equal(runs.first(), Infinity);
+});
+
+test('SeqRuns out of order (an outage spools a late-failing batch after the queue): min and countUpTo see every run', () => {
+  const runs = new SeqRuns();
+  for (let i = 1; i <= 10; i++) runs.push(i); // batch A fails first
+  for (let i = 21; i <= 30; i++) runs.push(i); // the queue, spilled as the outage begins
+  for (let i = 11; i <= 20; i++) runs.push(i); // batch B fails later
+  assert.equal(runs.min(), 1);
+  assert.equal(runs.countUpTo(20), 20, 'a flush up to 20 covers A and B, not the queue');
+  assert.equal(runs.countUpTo(25), 25);
+  runs.shift(10); // A sent
+  assert.equal(runs.first(), 21);
+  assert.equal(runs.min(), 11, 'B still waits: the oldest line is not the lowest sequence number');
+  assert.equal(runs.countUpTo(20), 10);
+  assert.equal(runs.countUpTo(10), 0);
+  runs.shift(20);
+  assert.equal(runs.countUpTo(Infinity), 0);
 });

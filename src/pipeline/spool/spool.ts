@@ -4,7 +4,6 @@ import {
   fsync,
   fsyncSync,
   openSync,
-  readFileSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -23,6 +22,7 @@ import {
   segmentNames,
   serverDir,
 } from './spool-layout.js';
+import { readAck, recordsAfter } from './spool-inventory.js';
 import { encodeLine, type SpooledItem } from './spool-line.js';
 import { SeqRuns } from './seq-runs.js';
 
@@ -68,6 +68,8 @@ export class Spool {
   private readonly ownSeqs = new SeqRuns();
   /** Items appended by this process and not yet acknowledged. */
   ownPending = 0;
+  /** Unacknowledged records of earlier processes: counted from the files when first asked, then kept. */
+  private adopted: number | undefined;
 
   constructor(private readonly config: SpoolConfig) {
     this.dir = serverDir(config.root, config.projectId, config.serverUrl);
@@ -85,6 +87,7 @@ export class Spool {
     }
     this.folders = this.folders.filter((f) => existsSync(f));
     this.ack = undefined;
+    this.adopted = undefined;
     return this.hasUnread();
   }
 
@@ -125,6 +128,19 @@ export class Spool {
     return this.ownSeqs.min();
   }
 
+  /** How many items appended by this process with a sequence number up to `seq` are unacknowledged. */
+  ownPendingUpTo(seq: number): number {
+    return this.ownSeqs.countUpTo(seq);
+  }
+
+  /** Unacknowledged records adopted from earlier processes (reads their files the first time). */
+  adoptedPending(): number {
+    this.adopted ??= this.folders
+      .filter((f) => f !== this.own)
+      .reduce((n, f) => n + recordsAfter(f, this.ack?.folder === f ? this.ack : readAck(f)), 0);
+    return this.adopted;
+  }
+
   /** Reads the next batch; undefined if nothing is readable or a batch is already out. */
   read(maxItems: number, maxBytes: number): SpoolBatch | undefined {
     if (this.reading) return undefined;
@@ -148,6 +164,7 @@ export class Spool {
     this.ack = batch.end;
     this.ownSeqs.shift(batch.own);
     this.ownPending -= batch.own;
+    if (this.adopted !== undefined) this.adopted -= batch.items.length - batch.own;
     writeFileSync(join(batch.end.folder, 'ack'), `${batch.end.segment} ${batch.end.offset}\n`, {
       mode: OWNER_ONLY.file,
     });
@@ -278,13 +295,8 @@ export class Spool {
 }
 
 function loadAck(folder: string, segs: string[]): SpoolPosition {
-  try {
-    const [segment, offset] = readFileSync(join(folder, 'ack'), 'utf8').trim().split(' ');
-    if (segment && segs.includes(segment)) return { folder, segment, offset: Number(offset) || 0 };
-  } catch {
-    // no ack yet: from the start
-  }
-  return { folder, segment: segs[0]!, offset: 0 };
+  const ack = readAck(folder); // none yet: from the start
+  return ack && segs.includes(ack.segment) ? { folder, ...ack } : { folder, segment: segs[0]!, offset: 0 };
 }
 
 function sizeOf(path: string): number {
