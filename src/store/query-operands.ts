@@ -2,6 +2,7 @@ import { CALL_RECORD_FIELDS } from '../shared/call-types.js';
 import { ValidationError, describeValue } from '../shared/errors.js';
 import { isoToMicros } from '../shared/time.js';
 import { MIN_TRUNCATE_BYTES } from '../shared/api-types.js';
+import type { CallsFilter } from '../shared/query-types.js';
 
 /**
  * Store-independent pieces of the query language that every store's compiler shares, so that the
@@ -95,4 +96,29 @@ export function truncateOver(value: unknown, where = 'truncate_values_over'): nu
     );
   }
   return value;
+}
+
+/** A query's `filter`: `{}` when absent, a ValidationError naming `filter` when it is not an object. */
+export function callsFilterOf(filter: unknown): CallsFilter {
+  if (filter === undefined || filter === null) return {};
+  if (typeof filter !== 'object' || Array.isArray(filter))
+    throw new ValidationError('filter', 'expected an object');
+  return filter as CallsFilter;
+}
+
+/** An operand that must be an array of strings; a ValidationError at `where` otherwise. */
+export function stringList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new ValidationError(where, 'expected an array of strings');
+  }
+  return value;
+}
+
+/** `filter.op_names` split into exact names and `name:*` prefixes (each kept with its trailing `:`). */
+export function opNamePatterns(value: unknown): { exact: string[]; prefixes: string[] } {
+  const names = stringList(value, 'filter.op_names');
+  return {
+    exact: names.filter((n) => !n.endsWith(':*')),
+    prefixes: names.filter((n) => n.endsWith(':*')).map((n) => n.slice(0, -1)),
+  };
 }

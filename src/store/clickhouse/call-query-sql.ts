@@ -1,5 +1,5 @@
-import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
-import { truncateOver } from '../query-operands.js';
+import type { CallsQuery, SortBy } from '../trace-store.js';
+import { callsFilterOf, opNamePatterns, stringList, truncateOver } from '../query-operands.js';
 import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { ValidationError, describeValue } from '../../shared/errors.js';
 import type { FieldUse, MergedColumn } from './call-fields.js';
@@ -81,13 +81,9 @@ export function compileCallsWhere(
     if (onStarts) starts.push(sql);
     else startsOnly = false;
   };
-  const filter: CallsFilter = query.filter ?? {};
-  if (typeof filter !== 'object' || Array.isArray(filter))
-    throw new ValidationError('filter', 'expected an object');
+  const filter = callsFilterOf(query.filter);
   if (filter.op_names !== undefined) {
-    const names = stringList(filter.op_names, 'filter.op_names');
-    const exact = names.filter((n) => !n.endsWith(':*'));
-    const prefixes = names.filter((n) => n.endsWith(':*')).map((n) => n.slice(0, -1));
+    const { exact, prefixes } = opNamePatterns(filter.op_names);
     const alternatives: string[] = [];
     if (exact.length > 0) alternatives.push(`ifNull(${idInList('op_name', exact)}, 0)`);
     for (const prefix of prefixes) alternatives.push(`ifNull(startsWith(op_name, ${sqlString(prefix)}), 0)`);
@@ -220,13 +216,6 @@ export function optionalCount(value: unknown, where: string): number | undefined
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new ValidationError(where, `expected a non-negative integer, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function stringList(value: unknown, where: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new ValidationError(where, 'expected an array of strings');
   }
   return value;
 }

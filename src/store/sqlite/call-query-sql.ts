@@ -1,11 +1,11 @@
-import type { CallsFilter, CallsQuery, SortBy } from '../trace-store.js';
+import type { CallsQuery, SortBy } from '../trace-store.js';
 import { LIST_FILTERS, type ListFilterName } from '../../shared/call-field-table.js';
 import { ValidationError } from '../../shared/errors.js';
 import { jsonLineSelect, resolveCallField, selectList, selectedFields } from './call-fields.js';
 import type { SqlFragment } from './sql-fragment.js';
 import { inList, optionalCount } from './sql-fragment.js';
 import { compileExpr, compileSort } from './sqlite-query.js';
-import { truncateOver } from '../query-operands.js';
+import { callsFilterOf, opNamePatterns, stringList, truncateOver } from '../query-operands.js';
 
 /**
  * Builds the SQL of `queryCalls` and `countCalls` from a CallsQuery: `project_id` + `filter` + `$expr`
@@ -30,13 +30,9 @@ export function compileCallsWhere(query: Pick<CallsQuery, 'project_id' | 'filter
     throw new ValidationError('project_id', 'expected a project id');
   }
   const terms: SqlFragment[] = [{ sql: 'project_id = ?', params: [query.project_id] }];
-  const filter: CallsFilter = query.filter ?? {};
-  if (typeof filter !== 'object' || Array.isArray(filter))
-    throw new ValidationError('filter', 'expected an object');
+  const filter = callsFilterOf(query.filter);
   if (filter.op_names !== undefined) {
-    const names = stringList(filter.op_names, 'filter.op_names');
-    const exact = names.filter((n) => !n.endsWith(':*'));
-    const prefixes = names.filter((n) => n.endsWith(':*')).map((n) => n.slice(0, -1));
+    const { exact, prefixes } = opNamePatterns(filter.op_names);
     const alternatives: SqlFragment[] = [];
     if (exact.length > 0) alternatives.push(inList('op_name', exact));
     for (const prefix of prefixes) {
@@ -96,11 +92,4 @@ export function compileCallsCount(query: Omit<CallsQuery, 'sort_by' | 'offset' |
     sql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls WHERE ${where.sql} LIMIT ?)`,
     params: [...where.params, limit],
   };
-}
-
-function stringList(value: unknown, where: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new ValidationError(where, 'expected an array of strings');
-  }
-  return value;
 }
