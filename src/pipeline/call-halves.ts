@@ -3,6 +3,11 @@
  * moment they were recorded, and kept open-ended (no closing brace on the start, no opening brace on
  * the end) so that pairing and batching only concatenate strings, never slice them.
  */
+import {
+  completeRecord,
+  standaloneEndRecord,
+  startRecord as startRecordText,
+} from '../shared/record-writer.js';
 
 /**
  * Where a start is in the pairing buffer: `new` (not offered yet), `held` (waiting for its end),
@@ -53,27 +58,17 @@ export function newStartHalf(
   return { id, traceId, startedAt, startedUs, openJson, state: 'new', prev: undefined, next: undefined };
 }
 
-/**
- * The whole start record. The start half lets go of its JSON (the record holds it now): a start half
- * can outlive its call (it is the SDK's running call, which user code or async resources may keep).
- */
-export function startRecord(start: StartHalf): string {
-  const json = `${start.openJson}}`;
-  start.openJson = '';
-  return json;
+/** The start record of a start half's JSON. Pure: the caller decides when the half lets go of it. */
+export function startRecord(openJson: string): string {
+  return startRecordText(openJson);
 }
 
-/** start + end -> one complete record `{...start, ...end}`. The start half lets go of its JSON. */
-export function mergeHalves(start: StartHalf, fieldsJson: string): string {
-  const json = `${start.openJson},${fieldsJson}`;
-  start.openJson = '';
-  return json;
+/** start + end -> one complete record `{...start, ...end}`. Pure, like `startRecord`. */
+export function mergeHalves(openJson: string, fieldsJson: string): string {
+  return completeRecord(openJson, fieldsJson);
 }
 
 /** An end sent on its own carries what locates it: project, id, trace_id and started_at (v2). */
 export function standaloneEnd(end: EndHalf): string {
-  return (
-    `{"project_id":${JSON.stringify(end.projectId)},"id":${JSON.stringify(end.id)},` +
-    `"trace_id":${JSON.stringify(end.traceId)},"started_at":${JSON.stringify(end.startedAt)},${end.fieldsJson}`
-  );
+  return standaloneEndRecord(end.projectId, end.id, end.traceId, end.startedAt, end.fieldsJson);
 }

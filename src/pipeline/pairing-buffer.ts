@@ -1,6 +1,16 @@
 import { mergeHalves, standaloneEnd, startRecord, type EndHalf, type StartHalf } from './call-halves.js';
 import type { ItemKind } from './send-queue.js';
 
+/**
+ * A start half's JSON, taken out of it: the record being made holds it now, and a start half can
+ * outlive its call (it is the SDK's running call, which user code or async resources may keep).
+ */
+function takeOpenJson(half: StartHalf): string {
+  const json = half.openJson;
+  half.openJson = '';
+  return json;
+}
+
 function endHalfOf(start: StartHalf, fieldsJson: string, projectId: string): EndHalf {
   return { projectId, id: start.id, traceId: start.traceId, startedAt: start.startedAt, fieldsJson };
 }
@@ -50,12 +60,12 @@ export class PairingBuffer {
         this.earlyEnds.delete(half.id);
         half.state = 'paired';
         this.notifyIfEmpty();
-        return { kind: 'complete', json: mergeHalves(half, early.fieldsJson) };
+        return { kind: 'complete', json: mergeHalves(takeOpenJson(half), early.fieldsJson) };
       }
     }
     if (eager || this.held >= this.maxPending) {
       half.state = 'sent';
-      return { kind: 'start', json: startRecord(half) };
+      return { kind: 'start', json: startRecord(takeOpenJson(half)) };
     }
     this.link(half);
     return undefined;
@@ -76,7 +86,7 @@ export class PairingBuffer {
         this.unlink(start);
         start.state = 'paired';
         if (this.held === 0) this.notifyIfEmpty();
-        return { kind: 'complete', json: mergeHalves(start, fieldsJson) };
+        return { kind: 'complete', json: mergeHalves(takeOpenJson(start), fieldsJson) };
       case 'sent':
         start.state = 'paired';
         return { kind: 'end', json: standaloneEnd(endHalfOf(start, fieldsJson, projectId)) };
@@ -140,7 +150,7 @@ export class PairingBuffer {
   private sendAlone(half: StartHalf): Outgoing {
     this.unlink(half);
     half.state = 'sent';
-    return { kind: 'start', json: startRecord(half) };
+    return { kind: 'start', json: startRecord(takeOpenJson(half)) };
   }
 
   private link(half: StartHalf): void {

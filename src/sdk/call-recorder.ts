@@ -10,6 +10,14 @@ import { inputsJsonText, toJsonText } from './json-text.js';
 import { ArrayReads } from './array-reads.js';
 import { toJsonSafe, type SerializeLimits } from './serialize.js';
 import { uuidv7 } from './uuid-v7.js';
+import {
+  endedAtOutputExceptionMembers,
+  idTraceIdParentIdMembers,
+  opNameMembers,
+  projectIdOpen,
+  startedAtAttributesInputsMembers,
+  summaryMemberClose,
+} from '../shared/record-writer.js';
 
 /** What an op knows about itself, fixed when `op()` wraps the function. */
 export interface OpMeta {
@@ -21,8 +29,8 @@ export interface OpMeta {
    * inputs hook, no rest parameter, unique names); undefined otherwise.
    */
   inputKeys: readonly string[] | undefined;
-  /** `openMid(name, displayName)` when the display name is fixed (not a function); else undefined. */
-  fixedMid: string | undefined;
+  /** `opNameMembers(name, displayName)` when the display name is fixed (not a function); else undefined. */
+  fixedOpNameMembers: string | undefined;
   callDisplayName: string | ((inputs: Record<string, unknown>) => string) | undefined;
   postprocessInputs: ((inputs: Record<string, unknown>) => Record<string, unknown>) | undefined;
   postprocessOutput: ((output: unknown) => unknown) | undefined;
@@ -32,12 +40,12 @@ export interface OpMeta {
 
 /**
  * Turns a call's start and end into the two serialized halves the pipeline pairs. Each value is made
- * JSON-safe and stringified exactly once, here; the records themselves are assembled as text from
- * pieces that are already JSON (ids and timestamps need no escaping), the hot path of every call.
+ * JSON-safe and stringified exactly once, here; the records themselves are written as text by the
+ * record writer (src/shared/record-writer.ts), the hot path of every call.
  */
 export class CallRecorder {
-  /** `{"project_id":"…","id":"` */
-  private readonly openPrefix: string;
+  /** `{"project_id":"…"` */
+  private readonly projectIdOpen: string;
   private attrs: JsonObject | undefined;
   private attrsJson = '{}';
 
@@ -47,7 +55,7 @@ export class CallRecorder {
     private readonly limits: SerializeLimits,
     private readonly log: RateLimitedLogger,
   ) {
-    this.openPrefix = `{"project_id":${JSON.stringify(projectId)},"id":"`;
+    this.projectIdOpen = projectIdOpen(projectId);
   }
 
   begin(meta: OpMeta, args: readonly unknown[], outer: TraceFrame | undefined): RunningCall {
@@ -86,16 +94,19 @@ export class CallRecorder {
       inputsJson = toJsonText(inputs, this.limits, meta.postprocessInputs ? undefined : reads);
     }
 
-    // Few, large pieces: the record is flattened into one string when queued, at a cost per piece.
-    const mid =
-      threadId === undefined && meta.fixedMid !== undefined
-        ? meta.fixedMid
-        : openMid(meta.name, displayName, threadId, turnId);
-    const head = parent
-      ? `${this.openPrefix}${id}","trace_id":"${traceId}","parent_id":"${parent.id}"`
-      : `${this.openPrefix}${id}","trace_id":"${id}","parent_id":null`;
-    const attrs = attributes ? `","attributes":${this.attributesJson(attributes)},"inputs":` : NO_ATTRIBUTES;
-    call.openJson = head + mid + startedAt + attrs + inputsJson;
+    const opMembers =
+      threadId === undefined && meta.fixedOpNameMembers !== undefined
+        ? meta.fixedOpNameMembers
+        : opNameMembers(meta.name, displayName, threadId, turnId);
+    call.openJson =
+      this.projectIdOpen +
+      idTraceIdParentIdMembers(id, traceId, parent?.id) +
+      opMembers +
+      startedAtAttributesInputsMembers(
+        startedAt,
+        attributes ? this.attributesJson(attributes) : undefined,
+        inputsJson,
+      );
     this.pipeline.start(call, meta.eager);
     return call;
   }
@@ -106,7 +117,11 @@ export class CallRecorder {
     if (error) call.errorCount++;
     else call.successCount++;
     if (!error && meta.ownUsage !== true) this.detectUsage(output, call);
-    const summaryTail = summaryTailJson(call, this.limits);
+    const summary = summaryMemberClose(
+      call.successCount,
+      call.errorCount,
+      call.usage ? toJsonText(call.usage, this.limits) : undefined,
+    );
     call.parent?.absorbChild(call);
 
     let out = 'null';
@@ -117,13 +132,11 @@ export class CallRecorder {
         this.limits,
       );
     }
-    const exceptionMid = error
-      ? `","exception":${JSON.stringify(describeException(error.thrown))},"output":`
-      : NO_EXCEPTION;
+    const exception = error ? describeException(error.thrown) : undefined;
     const endedUs = nowMicros();
     this.pipeline.endOf(
       call,
-      `"ended_at":"${microsToIso(endedUs)}${exceptionMid}${out}${summaryTail}`,
+      endedAtOutputExceptionMembers(microsToIso(endedUs), out, exception) + summary,
       endedUs / 1000,
     );
   }
@@ -193,40 +206,6 @@ export function describeException(thrown: unknown): string {
   } catch {
     return 'Unserializable exception';
   }
-}
-
-const NO_ATTRIBUTES = '","attributes":{},"inputs":';
-const NO_EXCEPTION = '","exception":null,"output":';
-const LEAF_SUCCESS_TAIL = ',"summary":{"status_counts":{"success":1,"error":0}}}';
-const LEAF_ERROR_TAIL = ',"summary":{"status_counts":{"success":0,"error":1}}}';
-
-/**
- * The start record's members from `op_name` to the opening quote of `started_at`; an op outside a
- * thread with a fixed display name always has the same ones (`OpMeta.fixedMid`).
- */
-export function openMid(
-  name: string,
-  displayName: string | undefined,
-  threadId: string | undefined,
-  turnId: string | undefined,
-): string {
-  const json = (v: string | undefined): string => (v === undefined ? 'null' : JSON.stringify(v));
-  return (
-    `,"op_name":${JSON.stringify(name)},"display_name":${json(displayName)},` +
-    `"thread_id":${json(threadId)},"turn_id":${json(turnId)},"started_at":"`
-  );
-}
-
-/**
- * `,"summary":{...}}` (closing the record): status counts over the call's subtree, and token usage
- * when some call in it reported usage.
- */
-function summaryTailJson(call: RunningCall, limits: SerializeLimits): string {
-  const success = call.successCount;
-  const error = call.errorCount;
-  if (!call.usage && success + error === 1) return success === 1 ? LEAF_SUCCESS_TAIL : LEAF_ERROR_TAIL;
-  const counts = `,"summary":{"status_counts":{"success":${success},"error":${error}}`;
-  return call.usage ? `${counts},"usage":${toJsonText(call.usage, limits)}}}` : `${counts}}}`;
 }
 
 /** Arguments keyed by parameter name; a rest parameter gathers the remaining arguments. */

@@ -1,5 +1,6 @@
 import { currentFrame, traceContext, type TraceFrame } from './call-context.js';
-import { openMid, type OpMeta } from './call-recorder.js';
+import type { OpMeta } from './call-recorder.js';
+import { opNameMembers } from '../shared/record-writer.js';
 import { activeClient } from './client-registry.js';
 import type { ClientCore } from './client-core.js';
 import type { CallHandle, RunningCall } from './running-call.js';
@@ -49,7 +50,7 @@ export class ManualCall {
       eager: options.eagerCallStart === true,
       params: { names: [], rest: false },
       inputKeys: undefined,
-      fixedMid: openMid(options.opName, options.displayName, undefined, undefined),
+      fixedOpNameMembers: opNameMembers(options.opName, options.displayName, undefined, undefined),
       callDisplayName: options.displayName,
       postprocessInputs: () => inputs,
       postprocessOutput: undefined,

@@ -1,6 +1,8 @@
 import { types } from 'node:util';
 import { traceContext, type TraceFrame } from './call-context.js';
-import { openMid, type OpMeta } from './call-recorder.js';
+import type { OpMeta } from './call-recorder.js';
+import { opNameMembers } from '../shared/record-writer.js';
+import { oneByte } from '../shared/v8-fast-paths.js';
 import { activeClient } from './client-registry.js';
 import { paramNames, type ParamNames } from './param-names.js';
 import type { ClientCore } from './client-core.js';
@@ -45,10 +47,10 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
       options.postprocessInputs || typeof options.callDisplayName === 'function'
         ? undefined
         : inputKeys(params),
-    fixedMid:
+    fixedOpNameMembers:
       typeof options.callDisplayName === 'function'
         ? undefined
-        : openMid(name, options.callDisplayName, undefined, undefined),
+        : opNameMembers(name, options.callDisplayName, undefined, undefined),
     callDisplayName: options.callDisplayName as OpMeta['callDisplayName'],
     postprocessInputs: options.postprocessInputs as OpMeta['postprocessInputs'],
     postprocessOutput: options.postprocessOutput,
@@ -148,16 +150,6 @@ function endCall(
 function inputKeys(params: ParamNames): string[] | undefined {
   if (params.rest || new Set(params.names).size !== params.names.length) return undefined;
   return params.names.map((name) => oneByte(`${JSON.stringify(name)}:`));
-}
-
-/**
- * A copy of a Latin-1 string in V8's one-byte form. Parameter names are cut from the function's source,
- * which V8 keeps two bytes per character when the file holds any other character (a `…` in a comment):
- * one two-byte piece makes every record built with it two bytes per character, twice the memory.
- */
-function oneByte(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /^[\u0000-\u00ff]*$/.test(s) ? Buffer.from(s, 'latin1').toString('latin1') : s;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { latin1Text } from '../shared/v8-fast-paths.js';
 
 /**
  * UUIDv7 (RFC 9562): 48-bit millisecond timestamp, a 12-bit sequence (monotonic within a process),
@@ -55,6 +56,5 @@ export function uuidv7(nowMs: number = Date.now()): string {
   put(7, seq);
   put(8, 0x80 | (pool[o + 1]! & 0x3f));
   for (let i = 9; i < 16; i++) put(i, pool[o + i - 7]!);
-  // latin1Slice: what toString('latin1') calls after checking its arguments, which are fixed here.
-  return (text as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, 36);
+  return latin1Text(text, 0, 36);
 }

@@ -1,0 +1,79 @@
+/**
+ * The few places where weft relies on how V8 (Node's engine) works rather than on what JavaScript
+ * promises, gathered here. Each trick has a comment saying why it pays, a portable fallback that gives
+ * the same result wherever the trick is not available, and a test (v8-fast-paths.test.ts) that the
+ * two agree. Both implementations are exported for that test; the rest of weft uses the chosen one.
+ */
+
+interface Latin1Slicing {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * `Buffer#latin1Slice` is what `buf.toString('latin1', start, end)` calls after checking and
+ * defaulting its arguments; it is undocumented, so use it only when it is there.
+ */
+const HAS_LATIN1_SLICE =
+  typeof (Buffer.prototype as unknown as Partial<Latin1Slicing>).latin1Slice === 'function';
+
+/** Whether this is V8, whose strings the flattening and one-byte tricks are about. */
+const IS_V8 = typeof process !== 'undefined' && typeof process.versions?.v8 === 'string';
+
+/**
+ * Bytes `start` to `end` of `buf` as a Latin-1 string (one flat one-byte string). The uuid writer
+ * reads its scratch buffer with it on every call: `latin1Slice` skips `toString`'s argument checks,
+ * which cost as much as the copy for 36 bytes.
+ */
+export function latin1Text(buf: Buffer, start: number, end: number): string {
+  return HAS_LATIN1_SLICE ? fastLatin1Text(buf, start, end) : portableLatin1Text(buf, start, end);
+}
+
+export function fastLatin1Text(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as Latin1Slicing).latin1Slice(start, end);
+}
+
+export function portableLatin1Text(buf: Buffer, start: number, end: number): string {
+  return buf.toString('latin1', start, end);
+}
+
+/**
+ * Makes V8 store a concatenated string as one flat string, in place (a no-op for flat ones), and
+ * returns it. V8 keeps `a + b` as a tree of pieces (a cons string) costing 3-4x the text's length
+ * until something needs its characters; reading one character flattens it, where `Number(s)` was
+ * measured not to (the tree stayed, ~5x the bytes). The send queue flattens each record so that its
+ * byte bound is a bound on memory. Elsewhere the portable fallback does nothing: the text is the same.
+ */
+export function flatten(s: string): string {
+  return IS_V8 ? fastFlatten(s) : portableFlatten(s);
+}
+
+export function fastFlatten(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+export function portableFlatten(s: string): string {
+  return s;
+}
+
+/**
+ * The same text in V8's one-byte form when every character is Latin-1. Parameter names are cut from
+ * a function's source, which V8 keeps two bytes per character when the file holds any other character
+ * (a `…` in a comment): one two-byte piece makes every record built with it two bytes per character,
+ * twice the memory. A Latin-1 round trip through a Buffer gives a one-byte copy. Elsewhere the
+ * portable fallback returns the string itself: the text is the same.
+ */
+export function oneByte(s: string): string {
+  return IS_V8 ? fastOneByte(s) : portableOneByte(s);
+}
+
+// eslint-disable-next-line no-control-regex
+const LATIN1 = /^[\u0000-\u00ff]*$/;
+
+export function fastOneByte(s: string): string {
+  return LATIN1.test(s) ? Buffer.from(s, 'latin1').toString('latin1') : s;
+}
+
+export function portableOneByte(s: string): string {
+  return s;
+}
