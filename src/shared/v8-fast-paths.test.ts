@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { serialize } from 'node:v8';
+import { mulberry32 } from './mulberry32.js';
+import {
+  fastFlatten,
+  fastLatin1Text,
+  fastOneByte,
+  flatten,
+  latin1Text,
+  oneByte,
+  portableFlatten,
+  portableLatin1Text,
+  portableOneByte,
+} from './v8-fast-paths.js';
+
+/** How V8 stores a string, as its serializer tags it: `"` one byte per character, `c` two. */
+function storage(s: string): 'one-byte' | 'two-byte' {
+  const tag = serialize(s)[2];
+  assert.ok(tag === 0x22 || tag === 0x63, `unexpected tag ${tag}`);
+  return tag === 0x22 ? 'one-byte' : 'two-byte';
+}
+
+/** Strings of every kind: ASCII, Latin-1, BMP, astral, lone surrogates, long, concatenated, sliced. */
+function randomStrings(n: number): string[] {
+  const random = mulberry32(0xfa57);
+  const chars = ['a', 'Z', '"', '\\', '\u0000', '\u00e9', '\u00ff', '\u0100', '…', '😀', '\ud800', '\udfff'];
+  const out: string[] = [''];
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    const len = Math.floor(random() * 60);
+    for (let j = 0; j < len; j++) s += chars[Math.floor(random() * chars.length)]!;
+    out.push(random() < 0.3 ? `${s}${'x'.repeat(40)}${s}` : s);
+  }
+  return out;
+}
+
+test('latin1Text: latin1Slice and toString("latin1") give the same text', () => {
+  const random = mulberry32(0x1a71);
+  assert.equal(typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice, 'function');
+  for (let i = 0; i < 500; i++) {
+    const buf = Buffer.alloc(1 + Math.floor(random() * 64));
+    for (let j = 0; j < buf.length; j++) buf[j] = Math.floor(random() * 256);
+    const start = Math.floor(random() * buf.length);
+    const end = start + Math.floor(random() * (buf.length - start + 1));
+    const portable = portableLatin1Text(buf, start, end);
+    assert.equal(fastLatin1Text(buf, start, end), portable);
+    assert.equal(latin1Text(buf, start, end), portable);
+    assert.equal(portable.length, end - start);
+  }
+});
+
+test('flatten: reading a character leaves the text as it was, fast or portable', () => {
+  for (const s of randomStrings(300)) {
+    const tree = `${s}|${s}|${'y'.repeat(20)}`; // a concatenation: a cons string in V8
+    const copy = tree.split('').join('');
+    assert.equal(fastFlatten(tree), copy);
+    assert.equal(portableFlatten(tree), copy);
+    assert.equal(flatten(tree), copy);
+  }
+});
+
+test('oneByte: the same text; the fast path gives a one-byte copy of a two-byte Latin-1 string', () => {
+  for (const s of randomStrings(300)) {
+    assert.equal(fastOneByte(s), s);
+    assert.equal(portableOneByte(s), s);
+    assert.equal(oneByte(s), s);
+  }
+  // A slice of a string with a `…` in it stays two bytes per character although it is all ASCII.
+  const twoByte = `${'"name":'.repeat(8)}…`.slice(0, 56);
+  assert.equal(storage(twoByte), 'two-byte');
+  assert.equal(storage(fastOneByte(twoByte)), 'one-byte');
+  assert.equal(storage(oneByte(twoByte)), 'one-byte');
+  assert.equal(storage(fastOneByte('…')), 'two-byte', 'a non-Latin-1 string is left as it is');
+});
