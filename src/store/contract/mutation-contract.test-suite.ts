@@ -180,5 +180,32 @@ export function mutationContract(open: () => Promise<TraceStore>): void {
         ValidationError,
       );
     });
+
+    test('feedback fields and sorts named like Object.prototype members are unknown fields, not 500s', async () => {
+      const project_id = uniqueProject();
+      for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) {
+        await assert.rejects(
+          store.queryFeedback({
+            project_id,
+            query: { $expr: { $eq: [{ $getField: name }, { $literal: 'x' }] } },
+          }),
+          (err) => err instanceof ValidationError && err.message.includes(name),
+          name,
+        );
+        await assert.rejects(
+          store.queryFeedback({ project_id, sort_by: [{ field: name, direction: 'asc' }] }),
+          (err) => err instanceof ValidationError && /^sort_by\[0\]/.test(err.path),
+          `sort_by ${name}`,
+        );
+        // Inside the payload it is an ordinary JSON key.
+        assert.deepEqual(
+          await store.queryFeedback({
+            project_id,
+            query: { $expr: { $eq: [{ $getField: `payload.${name}` }, { $literal: 'x' }] } },
+          }),
+          [],
+        );
+      }
+    });
   });
 }
