@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -52,4 +53,32 @@ test(".ci/run runs the README's test command, and installs no browser", () => {
     ci.every((line) => !/chromium|playwright install/.test(line)),
     `.ci/run must not install a browser (the fresh-machine path uses @sparticuz/chromium): ${JSON.stringify(ci)}`,
   );
+});
+
+test('.ci/run starts ClickHouse for the ClickHouse suites before npm test, and their skip says how to run them', () => {
+  const ci = ciCommands();
+  const startAt = ci.findIndex((line) => /WEFT_CLICKHOUSE_URL=.*scripts\/ci-clickhouse\.sh/.test(line));
+  assert.ok(
+    startAt >= 0,
+    `.ci/run sets WEFT_CLICKHOUSE_URL from scripts/ci-clickhouse.sh: ${JSON.stringify(ci)}`,
+  );
+  assert.ok(
+    ci.slice(startAt).some((line) => /export WEFT_CLICKHOUSE_URL/.test(line)) &&
+      ci.indexOf('npm test') > startAt,
+    `.ci/run exports WEFT_CLICKHOUSE_URL before npm test: ${JSON.stringify(ci)}`,
+  );
+  // Without the variable the suites skip with a reason that names the command to run them.
+  const helper = new URL('../src/store/clickhouse/test-databases.test-helper.js', import.meta.url).href;
+  const env = { ...process.env };
+  delete env.WEFT_CLICKHOUSE_URL;
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(helper)}); console.log(m.CLICKHOUSE_SKIP);`,
+    ],
+    { env, encoding: 'utf8' },
+  );
+  assert.match(out, /WEFT_CLICKHOUSE_URL="\$\(bash scripts\/ci-clickhouse\.sh\)" && npm test/);
 });
