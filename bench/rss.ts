@@ -130,6 +130,8 @@ interface ChildResult {
   rssBefore: number;
   rssAfterLoop: number;
   heapAfterLoop: number;
+  /** maxRSS when the loop ended (before the flush) and at the end of the run. */
+  maxRssLoop: number;
   maxRss: number;
   delivered: number;
   spilled: number;
@@ -155,6 +157,7 @@ async function child(impl: ChildImpl, url: string): Promise<void> {
   const spilled0 = weft.client.stats().spilled;
   for (let i = 0; i < CALLS; i++) await fn('what is the weather like today?', i);
   const loop = mem();
+  const maxRssLoop = process.resourceUsage().maxRSS * 1024;
   const delivered0 = weft.client.stats().sent;
   let delivered = CALLS;
   if (impl === 'weft') {
@@ -165,6 +168,7 @@ async function child(impl: ChildImpl, url: string): Promise<void> {
     rssBefore: base.rss,
     rssAfterLoop: loop.rss,
     heapAfterLoop: loop.heapUsed - base.heapUsed,
+    maxRssLoop,
     maxRss: process.resourceUsage().maxRSS * 1024,
     delivered,
     spilled: weft.client.stats().spilled - spilled0,
@@ -213,6 +217,7 @@ async function vsOtel(): Promise<void> {
           : impl,
       mmm(xs.map((x) => x.maxRss / MiB)),
       mmm(ratio, 2),
+      mmm(xs.map((x) => x.maxRssLoop / MiB)),
       mmm(xs.map((x) => (x.rssAfterLoop - x.rssBefore) / MiB)),
       mmm(xs.map((x) => x.heapAfterLoop / MiB)),
       `${fmt((100 * Math.min(...xs.map((x) => x.delivered))) / CALLS, 1)} %`,
@@ -225,6 +230,7 @@ async function vsOtel(): Promise<void> {
       'tracer',
       'peak RSS (maxRSS)',
       'peak RSS / OTel no-op',
+      'peak RSS by the end of the loop',
       'RSS growth over the loop',
       'heap growth over the loop',
       'delivered (min)',
