@@ -9,10 +9,16 @@
  * it, since the first request after the children's loop and a GC meets an idle receiver):
  * - "round trip": the very body the SDK sent last (fetched back from the receiver), already gzipped;
  * - "gzip + round trip": the same body as a string, Buffer.from + gzip (level 1, as the SDK) + POST,
- *   i.e. one server round trip plus the serialization of what a flush sends.
+ *   i.e. one server round trip plus the serialization of what a flush sends;
+ * - "OTLP exporter": OpenTelemetry's `forceFlush()` (BatchSpanProcessor + the OTLP/HTTP JSON exporter,
+ *   defaults, to the same receiver) with an open parent span and the same number of finished child
+ *   spans carrying the same prompt and answer as attributes (issue #14: flush <= 1.0x of it).
  */
 import { promisify } from 'node:util';
 import { gzip as gzipCb, constants as zlib } from 'node:zlib';
+import { context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { op } from '../src/index.js';
 import { numberArg } from './lib/cli-args.js';
 import { forceGc } from './lib/gc.js';
@@ -39,6 +45,24 @@ async function main(): Promise<void> {
   const { client, close } = await initBenchClient('bench/flush-latency', receiver.url);
   const baselineUrl = `${receiver.url}/baseline/calls/complete`;
 
+  const otlpProvider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` }))],
+  });
+  const tracer = otlpProvider.getTracer('bench/flush-latency');
+  const otlpParent = tracer.startSpan('agentLoop');
+  const otlpCtx = trace.setSpan(context.active(), otlpParent);
+  const otlpChild = async (step: number, prompt: string): Promise<{ text: string }> => {
+    const span = tracer.startSpan(
+      'child',
+      { attributes: { 'input.step': step, 'input.prompt': prompt } },
+      otlpCtx,
+    );
+    const out = { text: `${prompt} -> answer ${step}` };
+    span.setAttribute('output.text', out.text);
+    span.end();
+    return out;
+  };
+  const otlpMs: number[] = [];
   const flushMs: number[] = [];
   const rttMs: number[] = [];
   const gzipRttMs: number[] = [];
@@ -93,7 +117,13 @@ async function main(): Promise<void> {
           gzBytes = bodyGz.length;
         }
         const [rtt, gzRtt] = early ?? (await baselines());
+        for (let c = 0; c < CHILDREN; c++) await otlpChild(c, `${task} step ${f}.${c}`);
+        forceGc();
+        const t1 = performance.now();
+        await otlpProvider.forceFlush();
+        const otlp = performance.now() - t1;
         if (f >= WARMUP) {
+          otlpMs.push(otlp);
           flushMs.push(ms);
           rttMs.push(rtt);
           gzipRttMs.push(gzRtt);
@@ -106,6 +136,8 @@ async function main(): Promise<void> {
     { eagerCallStart: true },
   );
   await root('benchmark task');
+  otlpParent.end();
+  await otlpProvider.shutdown();
   await close();
   const stats = await receiver.stats();
   await receiver.close();
@@ -124,17 +156,19 @@ async function main(): Promise<void> {
       row('flush()', flushMs),
       row('baseline: round trip', rttMs),
       row('baseline: gzip + round trip', gzipRttMs),
+      row('OTel OTLP/HTTP exporter forceFlush()', otlpMs),
     ],
   );
   const ratio = (p: number, base: number[]) => fmt(percentile(flushMs, p) / percentile(base, p), 2);
   printTable(
     'Ratios (flush / baseline, same percentile)',
-    ['percentile', 'flush / round trip', 'flush / (gzip + round trip)'],
-    [
-      ['p50', `${ratio(50, rttMs)}x`, `${ratio(50, gzipRttMs)}x`],
-      ['p90', `${ratio(90, rttMs)}x`, `${ratio(90, gzipRttMs)}x`],
-      ['p99', `${ratio(99, rttMs)}x`, `${ratio(99, gzipRttMs)}x`],
-    ],
+    ['percentile', 'flush / round trip', 'flush / (gzip + round trip)', 'flush / OTLP exporter flush'],
+    [50, 90, 99].map((p) => [
+      `p${p}`,
+      `${ratio(p, rttMs)}x`,
+      `${ratio(p, gzipRttMs)}x`,
+      `${ratio(p, otlpMs)}x`,
+    ]),
   );
   printTable(
     'What each flush sent',

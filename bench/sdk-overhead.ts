@@ -1,8 +1,16 @@
 /**
  * Per-call overhead of `op()` on a trivial function, against the untraced function and OpenTelemetry
- * (BatchSpanProcessor + InMemorySpanExporter), in the same process, rounds interleaved.
+ * (BatchSpanProcessor + an exporter that only counts spans: "OTel no-op"), in the same process,
+ * rounds interleaved.
  *
- *   node --expose-gc dist/bench/sdk-overhead.js [--calls 50000] [--rounds 5]
+ *   node --expose-gc dist/bench/sdk-overhead.js [--calls 50000] [--rounds 5] [--scaling]
+ *
+ * Besides wall time on the calling thread ("overhead"), each measurement reads process.cpuUsage()
+ * (every thread of the process: gzip on the thread pool, GC helpers) from the loop's start to the end
+ * of the drain: "CPU incl. send" is that, per traced call, minus the untraced loop's CPU per call of
+ * the same round (weft: serialization, batching, gzip and the HTTP posts; OTel: its export to the
+ * no-op exporter). The issue #14 target table prints min / median / max of the per-round ratios.
+ * `--scaling` adds the per-call CPU of one root-level async burst of 10k, 100k and 1M calls.
  *
  * weft runs with default options against a real receiver (another process, HTTP on loopback). Each
  * measurement is one loop of `--calls` sequential calls of the outer function; "nested" scenarios
@@ -26,6 +34,7 @@ import { OtelBaseline } from './lib/otel-baseline.js';
 import { Receiver } from './lib/receiver.js';
 import { initBenchClient } from './lib/weft-client.js';
 import { fmt, median, printHeader, printTable } from './lib/stats.js';
+import { flagArg } from './lib/cli-args.js';
 
 const CALLS = numberArg('calls', 50_000);
 const ROUNDS = numberArg('rounds', 5);
@@ -100,6 +109,8 @@ interface Sample {
   dropped: number;
   /** Records weft wrote to its disk spool (memory pressure) during the measurement. */
   spilled: number;
+  /** Process CPU (user + system, all threads), µs, from the loop's start to the end of the drain. */
+  cpuUs: number;
 }
 
 async function main(): Promise<void> {
@@ -107,9 +118,13 @@ async function main(): Promise<void> {
   if (!forceGc()) console.log('note: run with --expose-gc for steadier numbers');
   const receiver = await Receiver.start();
   const { client, close } = await initBenchClient('bench/sdk-overhead', receiver.url);
-  const otel = new OtelBaseline();
+  const otel = new OtelBaseline({ exporter: 'noop' });
   // The same, with a queue that holds a whole burst: it keeps every span, as weft keeps every call.
-  const otelKeep = new OtelBaseline({ maxQueueSize: CALLS * 3 + 1, contextManager: otel.contextManager });
+  const otelKeep = new OtelBaseline({
+    maxQueueSize: CALLS * 3 + 1,
+    contextManager: otel.contextManager,
+    exporter: 'noop',
+  });
   const identity: Wrap = (fn) => fn;
   const weftWrap: Wrap = (fn, name) => op(fn, { name });
   const otelWrap: Wrap = (fn, name) => otel.wrap(fn, name);
@@ -126,13 +141,16 @@ async function main(): Promise<void> {
     forceGc();
     const before = impl === 'weft' ? await receiver.stats() : undefined;
     const { dropped: dropped0, spilled: spilled0 } = client.stats();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await loop(fn, s, n);
     const ms = performance.now() - t0;
     const t1 = performance.now();
     let delivered = n * s.depth;
+    let cpu: NodeJS.CpuUsage | undefined;
     if (impl === 'weft') {
       await client.flush();
+      cpu = process.cpuUsage(cpu0);
       const after = await receiver.stats();
       delivered = after.items - (before?.items ?? 0);
     } else if (impl === 'otel') {
@@ -141,11 +159,19 @@ async function main(): Promise<void> {
       delivered = await otelKeep.drain();
     }
     const drainMs = performance.now() - t1;
+    cpu ??= process.cpuUsage(cpu0);
     // Only the measured tracer's AsyncLocalStorage stays enabled during its loop.
     traceContext.disable();
     otel.contextManager.disable();
     const end = client.stats();
-    return { ms, drainMs, delivered, dropped: end.dropped - dropped0, spilled: end.spilled - spilled0 };
+    return {
+      ms,
+      drainMs,
+      delivered,
+      dropped: end.dropped - dropped0,
+      spilled: end.spilled - spilled0,
+      cpuUs: cpu.user + cpu.system,
+    };
   };
 
   // Warm-up: every implementation and scenario once, at a tenth of the size.
@@ -178,6 +204,7 @@ async function main(): Promise<void> {
   }
 
   const rows: string[][] = [];
+  const targetRows: string[][] = [];
   const keepRows: string[][] = [];
   const deliveryRows: string[][] = [];
   SCENARIOS.forEach((s, si) => {
@@ -200,6 +227,23 @@ async function main(): Promise<void> {
       `${fmt(median(ratios), 2)}x`,
       fmt(median(withDrain), 2),
     ]);
+    // Issue #14 targets: the tight-loop async scenarios (burst, no yields).
+    if (s.isAsync && s.yieldEvery === undefined) {
+      const cpuPer = (x: Sample) => x.cpuUs / (CALLS * s.depth);
+      const cpuOver = (impl: Impl) => sm[impl].map((x, r) => cpuPer(x) - cpuPer(sm.untraced[r] as Sample));
+      const weftCpu = cpuOver('weft');
+      const otelCpu = cpuOver('otel');
+      const shape = s.depth === 1 ? 'flat' : 'nested3';
+      targetRows.push(
+        targetRow(
+          `overhead on the calling thread, ${shape} (µs)`,
+          otelOver,
+          weftOver,
+          s.depth === 1 ? 0.6 : 0.8,
+        ),
+        targetRow(`CPU incl. serialization, gzip, send, ${shape} (µs)`, otelCpu, weftCpu, 1.0),
+      );
+    }
     const keepOver = over('otelKeep');
     const expected = CALLS * s.depth;
     keepRows.push([
@@ -240,7 +284,21 @@ async function main(): Promise<void> {
     rows,
   );
   printTable(
-    'Delivery after the loop (weft: flush() to the receiver; OTel: forceFlush() to the in-memory exporter)',
+    `Issue #14 targets: weft vs OTel no-op (default BatchSpanProcessor), per traced call; ratio = per-round weft/OTel, min / median / max of ${ROUNDS} rounds`,
+    [
+      'figure',
+      'OTel no-op (median)',
+      'weft (median)',
+      'ratio min',
+      'ratio median',
+      'ratio max',
+      'target',
+      'met',
+    ],
+    targetRows,
+  );
+  printTable(
+    'Delivery after the loop (weft: flush() to the receiver; OTel: forceFlush() to the no-op exporter)',
     [
       'scenario',
       'calls',
@@ -268,8 +326,109 @@ async function main(): Promise<void> {
   );
 
   await ambient();
+  if (flagArg('scaling')) await scaling(measureBurst(client, receiver, otel));
   await close();
   await receiver.close();
+}
+
+/** A row of the target table: medians, and min / median / max of the per-round ratios. */
+function targetRow(label: string, otel: number[], weft: number[], target: number): string[] {
+  const ratios = weft.map((w, r) => w / (otel[r] as number));
+  const med = median(ratios);
+  return [
+    label,
+    fmt(median(otel), 2),
+    fmt(median(weft), 2),
+    `${fmt(Math.min(...ratios), 2)}x`,
+    `${fmt(med, 2)}x`,
+    `${fmt(Math.max(...ratios), 2)}x`,
+    `<= ${fmt(target, 1)}x`,
+    med <= target ? 'met' : 'not met',
+  ];
+}
+
+type BurstFn = (
+  impl: 'weft' | 'otel',
+  n: number,
+) => Promise<{ cpuPerCall: number; delivered: number; spilled: number }>;
+
+/** One root-level async burst of `n` calls, flushed; CPU per call (all threads) including the drain. */
+function measureBurst(
+  client: Awaited<ReturnType<typeof initBenchClient>>['client'],
+  receiver: Receiver,
+  otel: OtelBaseline,
+): BurstFn {
+  const weftFn = op(async function inner(x: number): Promise<number> {
+    return x + 1;
+  });
+  const otelFn = otel.wrap(async function inner(x: number): Promise<number> {
+    return x + 1;
+  }, 'inner');
+  return async (impl, n) => {
+    forceGc();
+    const before = impl === 'weft' ? (await receiver.stats()).items : 0;
+    const spilled0 = client.stats().spilled;
+    const cpu0 = process.cpuUsage();
+    const fn = impl === 'weft' ? weftFn : otelFn;
+    for (let i = 0; i < n; i++) await fn(i);
+    let delivered: number;
+    let cpu: NodeJS.CpuUsage;
+    if (impl === 'weft') {
+      await client.flush();
+      cpu = process.cpuUsage(cpu0);
+      delivered = (await receiver.stats()).items - before;
+    } else {
+      delivered = await otel.drain();
+      cpu = process.cpuUsage(cpu0);
+    }
+    traceContext.disable();
+    otel.contextManager.disable();
+    return { cpuPerCall: (cpu.user + cpu.system) / n, delivered, spilled: client.stats().spilled - spilled0 };
+  };
+}
+
+/** Per-call CPU at 10k, 100k and 1M calls in one burst (3 runs each, alternating): linear, no cliff? */
+async function scaling(burst: BurstFn): Promise<void> {
+  const rows: string[][] = [];
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const weft: number[] = [];
+    const otel: number[] = [];
+    let delivered = 0;
+    let spilled = 0;
+    for (let r = 0; r < 3; r++) {
+      for (const impl of r % 2 ? (['otel', 'weft'] as const) : (['weft', 'otel'] as const)) {
+        const x = await burst(impl, n);
+        if (impl === 'weft') {
+          weft.push(x.cpuPerCall);
+          delivered = Math.min(delivered || Infinity, x.delivered);
+          spilled += x.spilled;
+        } else otel.push(x.cpuPerCall);
+      }
+    }
+    const mmm = (xs: number[]) =>
+      `${fmt(Math.min(...xs), 2)} / ${fmt(median(xs), 2)} / ${fmt(Math.max(...xs), 2)}`;
+    rows.push([
+      n.toLocaleString('en-US'),
+      mmm(otel),
+      mmm(weft),
+      `${fmt(median(weft) / median(otel), 2)}x`,
+      `${fmt((100 * delivered) / n, 1)} %`,
+      String(spilled),
+    ]);
+    process.stdout.write(`scaling ${n} done\n`);
+  }
+  printTable(
+    'Scaling: CPU per call incl. the drain, one root-level async burst, µs (min / median / max of 3 runs; untraced loop not subtracted)',
+    [
+      'calls in the burst',
+      'OTel no-op',
+      'weft',
+      'weft/OTel (medians)',
+      'weft delivered (min)',
+      'weft spilled, all runs',
+    ],
+    rows,
+  );
 }
 
 /** What an enabled AsyncLocalStorage (as any tracer keeps once used) costs untraced async code. */

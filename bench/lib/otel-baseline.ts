@@ -1,5 +1,11 @@
 import { context, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { AlsContextManager } from './als-context-manager.js';
 
 /**
@@ -7,17 +13,36 @@ import { AlsContextManager } from './als-context-manager.js';
  * propagated over AsyncLocalStorage. `wrap` traces a function the way an OTel user would:
  * `startActiveSpan` around it, ending the span when it returns or its promise settles.
  *
- * The processor has its default options unless `maxQueueSize` is given: by default it holds 2 048
+ * The exporter is OTel's in-memory one, or (`exporter: 'noop'`) one that only counts the spans it is
+ * handed. The processor has its default options unless `maxQueueSize` is given: by default it holds 2 048
  * finished spans and drops the rest until its 5 s timer exports them, so a tight burst keeps few spans.
  * All instances share one context manager (OTel's context API has one global manager).
  */
+/** An exporter that only counts what it is given (OTel's cheapest possible export). */
+class CountingNoopExporter implements SpanExporter {
+  count = 0;
+  export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
+    this.count += spans.length;
+    done({ code: 0 });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 export class OtelBaseline {
-  readonly exporter = new InMemorySpanExporter();
+  private readonly exporter: InMemorySpanExporter | CountingNoopExporter;
   readonly contextManager: AlsContextManager;
   private readonly provider: BasicTracerProvider;
   private readonly tracer: Tracer;
 
-  constructor(options: { maxQueueSize?: number; contextManager?: AlsContextManager } = {}) {
+  constructor(
+    options: { maxQueueSize?: number; contextManager?: AlsContextManager; exporter?: 'memory' | 'noop' } = {},
+  ) {
+    this.exporter = options.exporter === 'noop' ? new CountingNoopExporter() : new InMemorySpanExporter();
     const processorOptions = options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize };
     this.provider = new BasicTracerProvider({
       spanProcessors: [new BatchSpanProcessor(this.exporter, processorOptions)],
@@ -62,6 +87,11 @@ export class OtelBaseline {
   /** Exports everything finished; returns how many spans the exporter holds, then clears it. */
   async drain(): Promise<number> {
     await this.provider.forceFlush();
+    if (this.exporter instanceof CountingNoopExporter) {
+      const n = this.exporter.count;
+      this.exporter.count = 0;
+      return n;
+    }
     const n = this.exporter.getFinishedSpans().length;
     this.exporter.reset();
     return n;
