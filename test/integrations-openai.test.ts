@@ -91,6 +91,27 @@ describe('wrapOpenAI against the real openai client and a real weft server', () 
     assert.deepEqual(root.summary?.usage, { 'gpt-4o-mini-2024-07-18': usage }, 'the op sums its children');
   });
 
+  test('an op run by a custom fetch is a child of the API call', async () => {
+    llm.answer('/chat/completions', { kind: 'json', body: chatCompletion('hello') });
+    const tracedFetch = op(async function tracedFetch(url: string | URL | Request, init?: RequestInit) {
+      return fetch(url, init);
+    });
+    const custom = wrapOpenAI(
+      new OpenAI({ apiKey: 'sk-test', baseURL: `${llm.url}/v1`, maxRetries: 0, fetch: tracedFetch }),
+    );
+    let rootId = '';
+    const agent = op(async function agent() {
+      rootId = getCurrentCall()!.id;
+      return custom.chat.completions.create(params);
+    });
+    await agent();
+    const calls = await traceCalls(rootId);
+    const llmCall = calls.find((c) => c.parent_id === rootId);
+    assert.equal(llmCall?.op_name, 'openai.chat.completions.create');
+    const fetchCall = calls.find((c) => c.op_name?.includes('tracedFetch'));
+    assert.equal(fetchCall?.parent_id, llmCall?.id);
+  });
+
   test('.withResponse() and .asResponse() keep working and the call is recorded', async () => {
     llm.answer(
       '/chat/completions',

@@ -63,7 +63,9 @@ function tracedCall(spec: ApiMethodSpec, original: AnyFn, self: unknown, args: u
   if (!call.handle) return Reflect.apply(original, self, args);
   let result: unknown;
   try {
-    result = call.run(() => Reflect.apply(original, self, args));
+    result = runsUserCode(self, args[1])
+      ? call.run(() => Reflect.apply(original, self, args))
+      : Reflect.apply(original, self, args);
   } catch (thrown) {
     call.fail(thrown);
     throw thrown;
@@ -82,6 +84,26 @@ function tracedCall(spec: ApiMethodSpec, original: AnyFn, self: unknown, args: u
     call.end(undefined);
   }
   return result;
+}
+
+/**
+ * Whether the client may run user code while it makes the request (a custom `fetch`, middleware), so
+ * that ops called there must see the API call as their parent. A stock client runs none: the call is
+ * then made without entering it as the current call, which spares the async-context propagation
+ * through the client's promise chain (the call itself is a child of the current op either way).
+ */
+function runsUserCode(self: unknown, options: unknown): boolean {
+  try {
+    const c = (self as { _client?: { fetch?: unknown; middleware?: unknown } } | null)?._client;
+    if (c === null || typeof c !== 'object' || c.fetch !== globalThis.fetch) return true;
+    if (c.middleware !== undefined && !(Array.isArray(c.middleware) && c.middleware.length === 0))
+      return true;
+    if (options === null || typeof options !== 'object') return false;
+    const o = options as { fetch?: unknown; middleware?: unknown };
+    return o.fetch !== undefined || o.middleware !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 interface CallState {

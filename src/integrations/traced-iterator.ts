@@ -29,7 +29,12 @@ export function observeIterator(
       // as above
     }
   };
-  const settle = (p: Promise<IteratorResult<unknown>>, abandon: boolean): Promise<IteratorResult<unknown>> =>
+  // The reader gets the inner step's promise itself; the observation is a reaction registered on it
+  // first, so it sees each step before the reader resumes, without an extra promise hop per chunk.
+  const settle = (
+    p: Promise<IteratorResult<unknown>>,
+    abandon: boolean,
+  ): Promise<IteratorResult<unknown>> => {
     p.then(
       (r) => {
         // A step of any shape goes back to the reader untouched; an unreadable one ends the call.
@@ -43,13 +48,11 @@ export function observeIterator(
         }
         if (done || abandon) end(undefined);
         else chunk(value);
-        return r;
       },
-      (thrown: unknown) => {
-        end({ thrown });
-        throw thrown;
-      },
+      (thrown: unknown) => end({ thrown }),
     );
+    return p;
+  };
   const it: AsyncIterableIterator<unknown> = {
     next(...args: [] | [unknown]) {
       let p: Promise<IteratorResult<unknown>>;

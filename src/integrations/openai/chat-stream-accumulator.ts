@@ -15,6 +15,9 @@ interface Choice {
   finish_reason: unknown;
 }
 
+/** The chunk fields copied to the completion (the last non-null one wins). */
+const HEAD_KEYS = ['id', 'created', 'model', 'system_fingerprint', 'service_tier'] as const;
+
 /** Folds `chat.completion.chunk`s into the `chat.completion` they stream, tool calls included. */
 export class ChatStreamAccumulator implements StreamAccumulator {
   private head: Rec = {};
@@ -24,8 +27,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   add(chunk: unknown): void {
     if (chunk === null || typeof chunk !== 'object') return;
     const c = chunk as Rec;
-    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier'])
-      if (c[key] !== undefined && c[key] !== null) this.head[key] = c[key];
+    for (const key of HEAD_KEYS) if (c[key] !== undefined && c[key] !== null) this.head[key] = c[key];
     if (c.usage) this.usage = c.usage;
     if (!Array.isArray(c.choices)) return;
     for (const raw of c.choices as Rec[]) {
