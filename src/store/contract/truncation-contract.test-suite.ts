@@ -45,6 +45,52 @@ export function truncationContract(open: () => Promise<TraceStore>): void {
       assert.deepEqual((await store.readCall(project, 'big'))?.inputs, inputs);
     });
 
+    test('a capped page keeps the order, limit and offset of the same page uncapped', async () => {
+      const paged = uniqueProject();
+      const base = 1_700_000_000_000_000;
+      // Start times out of id order, some values over the cap, so the page is chosen by the sort.
+      await store.ingest(
+        Array.from({ length: 12 }, (_, i) =>
+          completePart(
+            paged,
+            `p${String(i).padStart(2, '0')}`,
+            {
+              startedAtUs: base + ((i * 7) % 12) * 1000,
+              inputs: { text: i % 3 === 0 ? text : `small ${i}` },
+            },
+            { output: { i } },
+          ),
+        ),
+      );
+      for (const direction of ['asc', 'desc'] as const) {
+        const query = {
+          project_id: paged,
+          sort_by: [{ field: 'started_at', direction }],
+          limit: 5,
+          offset: 3,
+        };
+        const uncapped = await collect(store.queryCalls(query));
+        const capped = await collect(store.queryCalls({ ...query, truncate_values_over: 1024 }));
+        assert.equal(uncapped.length, 5);
+        assert.deepEqual(
+          capped.map((c) => c.id),
+          uncapped.map((c) => c.id),
+          direction,
+        );
+        assert.deepEqual(
+          capped.map((c) => c.output),
+          uncapped.map((c) => c.output),
+        );
+        if (store.queryCallsJson) {
+          const lines = await collect(store.queryCallsJson({ ...query, truncate_values_over: 1024 }));
+          assert.deepEqual(
+            lines.map((l) => (JSON.parse(l) as { id: string }).id),
+            uncapped.map((c) => c.id),
+          );
+        }
+      }
+    });
+
     test('a cap below the minimum is a ValidationError naming truncate_values_over', async () => {
       await assert.rejects(
         async () => collect(store.queryCalls({ project_id: project, truncate_values_over: 10 })),

@@ -73,13 +73,23 @@ export function compileCallsSelect(query: CallsQuery, as: 'row' | 'json' = 'row'
   const offset = optionalCount(query.offset, 'offset');
   const over = truncateOver(query.truncate_values_over);
   const select = as === 'json' ? jsonLineSelect(fields, over) : selectList(fields, over);
-  let sql = `SELECT ${select} FROM calls WHERE ${where.sql} ORDER BY ${order.sql}`;
   const params = [...where.params, ...order.params];
-  if (limit !== undefined || offset !== undefined) {
-    sql += ' LIMIT ? OFFSET ?';
-    params.push(limit ?? -1, offset ?? 0);
+  const paged = limit !== undefined || offset !== undefined;
+  if (paged) params.push(limit ?? -1, offset ?? 0);
+  const page = `FROM calls WHERE ${where.sql} ORDER BY ${order.sql}${paged ? ' LIMIT ? OFFSET ?' : ''}`;
+  if (over !== undefined && paged) {
+    // A page with size-capped values: the page's ids are chosen first, then each row's columns are
+    // built as it is stepped. Sorting the full select list would build every row's (truncated) JSON
+    // before returning the first, and `substr` loads a big value whole: one long stall for a page of
+    // large calls. The subquery is the outer loop (CROSS JOIN), so its order is the page's order.
+    return {
+      sql:
+        `SELECT ${select} FROM (SELECT id AS page_id ${page}) AS page ` +
+        'CROSS JOIN calls ON calls.project_id = ? AND calls.id = page.page_id',
+      params: [...params, query.project_id],
+    };
   }
-  return { sql, params };
+  return { sql: `SELECT ${select} ${page}`, params };
 }
 
 /** `SELECT count(*)` of `countCalls`; a `limit` caps the count. */

@@ -8,6 +8,8 @@ import type { SqlFragment } from './sql-fragment.js';
 export interface CallStreamOptions<T> {
   /** Rows read between yields to the event loop. */
   chunkRows: number;
+  /** Yield to the event loop once a batch has taken this long, however few rows it holds (ms). */
+  sliceMs?: number;
   /** Row text (characters) read ahead of the consumer at most; at least one row is read. */
   readAheadChars: number;
   /** Whether the store was closed (the stream then fails with STORE_CLOSED). */
@@ -98,7 +100,12 @@ export class CallStream<T = CallRecord> implements AsyncIterableIterator<T> {
     this.position = 0;
     let chars = 0;
     const pluck = this.options.pluck === true;
+    const until = performance.now() + (this.options.sliceMs ?? Infinity);
     while (this.sinceYield < this.options.chunkRows && chars < this.options.readAheadChars) {
+      if (this.batch.length > 0 && performance.now() >= until) {
+        this.sinceYield = this.options.chunkRows; // big rows: yield before the next one
+        return;
+      }
       const step = rows.next();
       if (step.done) {
         this.exhausted = true;

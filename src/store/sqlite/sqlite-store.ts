@@ -31,6 +31,8 @@ export const DEFAULTS = {
   maxIdleReadConnections: 4,
   /** A `queryCalls` stream yields to the event loop after this many rows. */
   streamChunkRows: 500,
+  /** A `queryCalls` stream also yields once a batch of rows has taken this many ms (large rows). */
+  streamSliceMs: 10,
   /**
    * A `queryCalls` stream reads rows only as they are asked for, at most this many characters of row
    * text ahead of its consumer (at least one row): what a stalled consumer pins.
@@ -189,6 +191,7 @@ export class SqliteStore extends StoreFront implements TraceStore {
   private streamOptions() {
     return {
       chunkRows: Math.max(1, this.options.streamChunkRows),
+      sliceMs: this.options.streamSliceMs,
       readAheadChars: Math.max(1, this.options.streamReadAheadChars),
       isClosed: () => this.closed,
     };
