@@ -12,6 +12,7 @@
 import OpenAI from 'openai';
 import { chatChunks, chatCompletion } from '../test/helpers/llm-mock-server.js';
 import { wrapOpenAI } from '../src/index.js';
+import { chatOnce, type ChatMode } from './lib/chat-call.js';
 import { numberArg } from './lib/cli-args.js';
 import { forceGc } from './lib/gc.js';
 import { Receiver } from './lib/receiver.js';
@@ -35,30 +36,12 @@ globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<
   return Promise.resolve(new Response(stream ? sse : json, { headers: { 'content-type': type } }));
 };
 
-type Mode = 'json' | 'stream';
-const messages = [{ role: 'user' as const, content: 'Say hello' }];
-
-async function callOnce(api: OpenAI, mode: Mode): Promise<void> {
-  if (mode === 'json') {
-    const res = await api.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    if (!res.choices[0]?.message.content) throw new Error('empty answer');
-    return;
-  }
-  const stream = await api.chat.completions.create({
-    model: 'gpt-4o-mini',
-    messages,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  let text = '';
-  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-  if (!text) throw new Error('empty stream');
-}
+type Mode = ChatMode;
 
 async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<number> {
   forceGc();
   const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await callOnce(api, mode);
+  for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
   await after();
   return ((performance.now() - t0) * 1000) / CALLS;
 }
@@ -75,8 +58,8 @@ const noop = () => Promise.resolve();
 const rows: string[][] = [];
 for (const mode of ['json', 'stream'] as const) {
   for (let i = 0; i < 300; i++) {
-    await callOnce(bare, mode); // warm-up
-    await callOnce(wrapped, mode);
+    await chatOnce(bare, mode); // warm-up
+    await chatOnce(wrapped, mode);
   }
   await flush();
   const b: number[] = [];

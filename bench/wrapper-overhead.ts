@@ -14,6 +14,7 @@
 import OpenAI from 'openai';
 import { wrapOpenAI } from '../src/index.js';
 import { forkReady } from './lib/child-process.js';
+import { chatOnce, type ChatMode } from './lib/chat-call.js';
 import { numberArg } from './lib/cli-args.js';
 import { forceGc } from './lib/gc.js';
 import { Receiver } from './lib/receiver.js';
@@ -23,35 +24,17 @@ import { initBenchClient } from './lib/weft-client.js';
 const CALLS = numberArg('calls', 500);
 const ROUNDS = numberArg('rounds', 7);
 
-type Mode = 'json' | 'stream';
+type Mode = ChatMode;
 interface Sample {
   wallUs: number;
   cpuUs: number;
-}
-
-async function callOnce(api: OpenAI, mode: Mode): Promise<void> {
-  const messages = [{ role: 'user' as const, content: 'Say hello' }];
-  if (mode === 'json') {
-    const res = await api.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    if (!res.choices[0]?.message.content) throw new Error('empty answer');
-    return;
-  }
-  const stream = await api.chat.completions.create({
-    model: 'gpt-4o-mini',
-    messages,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  let text = '';
-  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-  if (!text) throw new Error('empty stream');
 }
 
 async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<Sample> {
   forceGc();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await callOnce(api, mode);
+  for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
   await after();
   const wallUs = ((performance.now() - t0) * 1000) / CALLS;
   const cpu = process.cpuUsage(cpu0);
@@ -70,8 +53,8 @@ const noop = () => Promise.resolve();
 const rows: string[][] = [];
 for (const mode of ['json', 'stream'] as const) {
   for (let i = 0; i < 50; i++) {
-    await callOnce(bare, mode); // warm-up
-    await callOnce(wrapped, mode);
+    await chatOnce(bare, mode); // warm-up
+    await chatOnce(wrapped, mode);
   }
   await weft.client.flush();
   const b: Sample[] = [];
