@@ -3,11 +3,7 @@
  * moment they were recorded, and kept open-ended (no closing brace on the start, no opening brace on
  * the end) so that pairing and batching only concatenate strings, never slice them.
  */
-import {
-  completeRecord,
-  standaloneEndRecord,
-  startRecord as startRecordText,
-} from '../shared/record-writer.js';
+import { standaloneEndRecord } from '../shared/record-writer.js';
 
 /**
  * Where a start is in the pairing buffer: `new` (not offered yet), `held` (waiting for its end),
@@ -56,16 +52,6 @@ export function newStartHalf(
   openJson: string,
 ): StartHalf {
   return { id, traceId, startedAt, startedUs, openJson, state: 'new', prev: undefined, next: undefined };
-}
-
-/** The start record of a start half's JSON. Pure: the caller decides when the half lets go of it. */
-export function startRecord(openJson: string): string {
-  return startRecordText(openJson);
-}
-
-/** start + end -> one complete record `{...start, ...end}`. Pure, like `startRecord`. */
-export function mergeHalves(openJson: string, fieldsJson: string): string {
-  return completeRecord(openJson, fieldsJson);
 }
 
 /** An end sent on its own carries what locates it: project, id, trace_id and started_at (v2). */

@@ -1,4 +1,5 @@
-import { mergeHalves, standaloneEnd, startRecord, type EndHalf, type StartHalf } from './call-halves.js';
+import { standaloneEnd, type EndHalf, type StartHalf } from './call-halves.js';
+import { completeRecord, startRecord } from '../shared/record-writer.js';
 import type { ItemKind } from './send-queue.js';
 
 /**
@@ -60,7 +61,7 @@ export class PairingBuffer {
         this.earlyEnds.delete(half.id);
         half.state = 'paired';
         this.notifyIfEmpty();
-        return { kind: 'complete', json: mergeHalves(takeOpenJson(half), early.fieldsJson) };
+        return { kind: 'complete', json: completeRecord(takeOpenJson(half), early.fieldsJson) };
       }
     }
     if (eager || this.held >= this.maxPending) {
@@ -86,7 +87,7 @@ export class PairingBuffer {
         this.unlink(start);
         start.state = 'paired';
         if (this.held === 0) this.notifyIfEmpty();
-        return { kind: 'complete', json: mergeHalves(takeOpenJson(start), fieldsJson) };
+        return { kind: 'complete', json: completeRecord(takeOpenJson(start), fieldsJson) };
       case 'sent':
         start.state = 'paired';
         return { kind: 'end', json: standaloneEnd(endHalfOf(start, fieldsJson, projectId)) };
