@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceStore } from '../store/trace-store.js';
 import type { Principal } from './auth.js';
 import type { StreamLimiter } from './stream-limiter.js';
+import type { WriteOffload } from './offload/write-offload.js';
 
 /** Hono environment of the weft app: what middleware leaves on the context for the routes. */
 export interface AppEnv {
@@ -16,6 +17,8 @@ export interface AppEnv {
 /** What every route group gets from `createApp`. */
 export interface RouteDeps {
   store: TraceStore;
+  /** Where large call writes run (`DEFAULTS.offloadBodyBytes`); absent: every write runs in place. */
+  offload?: WriteOffload;
   /** See `DEFAULTS.maxBodyBytes`. */
   maxBodyBytes: number;
   /** See `DEFAULTS.streamChunkBytes`. */

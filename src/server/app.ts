@@ -24,6 +24,7 @@ import { serverStatsRoutes } from './routes/server-stats.js';
 import { staticUi } from './static-ui.js';
 import type { StaticUiOptions } from './static-ui.js';
 import { StreamLimiter } from './stream-limiter.js';
+import type { WriteOffload } from './offload/write-offload.js';
 
 /** Caps and timeout of `/calls/stream_query` streams; each defaults to the `DEFAULTS` field of its name. */
 export interface StreamOptions {
@@ -35,6 +36,8 @@ export interface StreamOptions {
 
 export interface AppOptions {
   store: TraceStore;
+  /** Writes large call bodies in a worker thread (see {@link WriteOffload}); without it, all in place. */
+  offload?: WriteOffload;
   auth?: AuthOptions;
   /** Defaults to `DEFAULTS.maxBodyBytes`. */
   maxBodyBytes?: number;
@@ -95,6 +98,7 @@ function resolveDeps(options: AppOptions): RouteDeps {
   const streams = options.streams ?? {};
   return {
     store: options.store,
+    ...(options.offload === undefined ? {} : { offload: options.offload }),
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
     streamChunkBytes: positiveInteger(
       'streamChunkBytes',

@@ -12,6 +12,13 @@ export const DEFAULTS = {
    */
   maxBodyBytes: 32 * 1024 * 1024,
   /**
+   * Call write bodies (decompressed) of at least this many bytes are parsed, validated and written in a
+   * worker thread with its own store connection, so a large call does not hold the event loop (a
+   * 30 MiB body takes ~400 ms to parse, serialise and insert). Smaller bodies are cheaper to write
+   * in place than to hand over.
+   */
+  offloadBodyBytes: 1024 * 1024,
+  /**
    * Most embedded protobuf messages (spans, events, attributes, values) in one OTLP/protobuf request
    * (`POST /otel/v1/traces`). Counted before decoding: a few bytes per empty message decode into
    * ~100 times their size in objects, so the body limit alone would let one request take gigabytes.

@@ -28,7 +28,11 @@ export async function readBody(request: Request, maxBytes: number): Promise<Buff
 
 /** Reads and parses a JSON body that must be an object. Malformed JSON is a 400 naming the problem. */
 export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const bytes = await readBody(request, maxBytes);
+  return parseJsonObject(await readBody(request, maxBytes));
+}
+
+/** Parses a request body that must be a JSON object. Malformed JSON is a 400 naming the problem. */
+export function parseJsonObject(bytes: Buffer): Record<string, unknown> {
   if (bytes.length === 0) throw new ValidationError('body', 'request body is empty; expected a JSON object');
   let value: unknown;
   try {
@@ -50,19 +54,28 @@ async function readCapped(request: Request, maxBytes: number): Promise<Buffer> {
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
+  // With a declared length, the chunks are copied into one buffer of that size as they arrive: a large
+  // body is held once, not as chunks plus their concatenation.
+  const whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
+    if (total + value.byteLength > maxBytes) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge(maxBytes);
     }
-    chunks.push(value);
+    if (whole && total + value.byteLength <= whole.length) whole.set(value, total);
+    else chunks.push(value);
+    total += value.byteLength;
   }
-  return Buffer.concat(chunks, total);
+  if (whole && chunks.length === 0) return total === whole.length ? whole : whole.subarray(0, total);
+  return Buffer.concat(whole ? [whole.subarray(0, total - sum(chunks)), ...chunks] : chunks, total);
+}
+
+function sum(chunks: Uint8Array[]): number {
+  return chunks.reduce((n, c) => n + c.byteLength, 0);
 }
 
 function tooLarge(maxBytes: number): HttpError {

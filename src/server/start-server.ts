@@ -9,6 +9,7 @@ import type { StreamOptions } from './app.js';
 import type { AnonymousAccess } from './auth.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveBindAddress } from './bind-address.js';
+import { WriteOffload } from './offload/write-offload.js';
 import { ServerStartError } from './server-start-error.js';
 
 export interface StartServerOptions {
@@ -30,6 +31,12 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Defaults to `DEFAULTS.shutdownGraceMs`. */
   shutdownGraceMs?: number;
+  /**
+   * Call write bodies of at least this many bytes are written in a worker thread; `0` writes every
+   * body on the event loop. Ignored when `store` is given (the worker opens its own connection).
+   * Defaults to `DEFAULTS.offloadBodyBytes`.
+   */
+  offloadBodyBytes?: number;
   /** `/calls/stream_query` caps and idle timeout (defaults: the `DEFAULTS` fields of their names). */
   streams?: StreamOptions;
   /** Where unexpected errors are reported; defaults to stderr. */
@@ -69,7 +76,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new InvalidOptionError('shutdownGraceMs', graceMs, 'a non-negative number of milliseconds');
   }
 
+  const offloadBytes = options.offloadBodyBytes ?? DEFAULTS.offloadBodyBytes;
+  if (!Number.isSafeInteger(offloadBytes) || offloadBytes < 0) {
+    throw new InvalidOptionError('offloadBodyBytes', offloadBytes, 'a non-negative integer (0: never)');
+  }
   const store = options.store ?? (await openStore(db, options));
+  const offload =
+    options.store === undefined && offloadBytes > 0 && !isMemoryDb(db, options.storeKind)
+      ? new WriteOffload({ db, storeKind: options.storeKind, clickhouse: options.clickhouse }, offloadBytes)
+      : undefined;
   try {
     const bind = await resolveBindAddress(host, port, options.insecure ?? false);
     const loopback = bind.loopback;
@@ -83,6 +98,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const anonymous: AnonymousAccess = loopback ? 'local' : options.insecure ? 'anyone' : 'nobody';
     const app = createApp({
       store,
+      ...(offload === undefined ? {} : { offload }),
       auth: { anonymous },
       maxBodyBytes: options.maxBodyBytes,
       ...(options.streams === undefined ? {} : { streams: options.streams }),
@@ -100,13 +116,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       store,
       close: once(async () => {
         await closeServer(server, graceMs);
+        await offload?.close();
         await store.close();
       }),
     };
   } catch (err) {
+    await offload?.close();
     await store.close();
     throw err;
   }
+}
+
+/** An in-memory SQLite database: a worker's connection would open another, empty one. */
+function isMemoryDb(db: string, storeKind: StartServerOptions['storeKind']): boolean {
+  return storeKind !== 'clickhouse' && (db === ':memory:' || db === '' || db.startsWith('file::memory:'));
 }
 
 /** Listens on `address` (what `host` resolved to); errors name `host`. */

@@ -1,72 +1,44 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { CallPart } from '../../store/trace-store.js';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
-import { readJsonObject } from '../read-body.js';
+import { parseJsonObject, readBody } from '../read-body.js';
 import { checkProjectId } from '../validation/project-id.js';
-import {
-  parseCompleteBatch,
-  parseEndRequest,
-  parseStartRequest,
-  parseUpsertBatch,
-} from '../validation/write-requests.js';
-import { ingestAt } from './calls-write-paths.js';
+import type { CallIngest, CallWriteKind } from './call-writes.js';
+import { writeCalls } from './call-writes.js';
 
 /**
  * The call write endpoints of the Weave trace-server API. Each request is validated whole, its projects
- * authorised, then written with one `store.ingest` call (one transaction): all of it or nothing. A
- * store's ValidationError is re-named to the wire field (ingestAt).
+ * authorised, then written with one `store.ingest` call (one transaction): all of it or nothing
+ * (call-writes.ts). A body of at least `offload.minBytes` is parsed and written in the write worker
+ * (offload/write-offload.ts), so a large call never holds the event loop; while one is being written
+ * to a single-writer store (SQLite), the event loop's own call writes wait for it.
  */
 export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { store } = deps;
-  const body = (c: Context<AppEnv>) => readJsonObject(c.req.raw, deps.maxBodyBytes);
+  const { offload } = deps;
+  const store: CallIngest = offload?.exclusiveWrites
+    ? { ingest: async (parts) => offload.idle().then(() => deps.store.ingest(parts)) }
+    : deps.store;
 
-  app.post('/v2/:entity/:project/calls/complete', async (c) => {
-    const project = pathProject(c);
-    const parts = parseCompleteBatch(await body(c), project);
-    await ingestAt(store, parts, (i) => `batch[${i}]`);
-    return c.json({});
-  });
+  const write = async (c: Context<AppEnv>, kind: CallWriteKind, pathProject?: string) => {
+    const bytes = await readBody(c.req.raw, deps.maxBodyBytes);
+    const job = { kind, pathProject, principal: c.var.principal };
+    if (offload && bytes.length >= offload.minBytes) {
+      const answer = await offload.run(job, bytes);
+      if (answer.log !== undefined) deps.log(`weft: ${c.req.method} ${c.req.path} failed: ${answer.log}`);
+      return c.json(answer.body, answer.status as ContentfulStatusCode);
+    }
+    return c.json(await writeCalls(store, job, parseJsonObject(bytes)));
+  };
 
-  app.post('/v2/:entity/:project/call/start', async (c) => {
-    const project = pathProject(c);
-    const part = parseStartRequest(await body(c), project);
-    await ingestAt(store, [part], () => 'start');
-    return c.json({ id: part.call.id, trace_id: part.call.trace_id });
-  });
-
-  app.post('/v2/:entity/:project/call/end', async (c) => {
-    const project = pathProject(c);
-    const part = parseEndRequest(await body(c), project);
-    await ingestAt(store, [part], () => 'end');
-    return c.json({});
-  });
-
-  app.post('/call/start', async (c) => {
-    const part = parseStartRequest(await body(c));
-    authorizeProject(c.var.principal, part.call.project_id, 'start.project_id');
-    await ingestAt(store, [part], () => 'start');
-    return c.json({ id: part.call.id, trace_id: part.call.trace_id });
-  });
-
-  app.post('/call/end', async (c) => {
-    const part = parseEndRequest(await body(c));
-    authorizeProject(c.var.principal, part.call.project_id, 'end.project_id');
-    await ingestAt(store, [part], () => 'end');
-    return c.json({});
-  });
-
-  app.post('/call/upsert_batch', async (c) => {
-    const parts = parseUpsertBatch(await body(c));
-    parts.forEach((p, i) =>
-      authorizeProject(c.var.principal, p.call.project_id, `${upsertItem(p, i)}.project_id`),
-    );
-    await ingestAt(store, parts, (i) => upsertItem(parts[i], i));
-    return c.json({ res: parts.map(upsertResult) });
-  });
-
+  app.post('/v2/:entity/:project/calls/complete', (c) => write(c, 'complete', pathProject(c)));
+  app.post('/v2/:entity/:project/call/start', (c) => write(c, 'start', pathProject(c)));
+  app.post('/v2/:entity/:project/call/end', (c) => write(c, 'end', pathProject(c)));
+  app.post('/call/start', (c) => write(c, 'start'));
+  app.post('/call/end', (c) => write(c, 'end'));
+  app.post('/call/upsert_batch', (c) => write(c, 'upsert'));
   return app;
 }
 
@@ -75,13 +47,4 @@ function pathProject(c: Context<AppEnv>): string {
   const project = checkProjectId(`${c.req.param('entity')}/${c.req.param('project')}`, 'path');
   authorizeProject(c.var.principal, project, 'path');
   return project;
-}
-
-/** `batch[i].req.start` or `batch[i].req.end`: where item `i` of an upsert batch sits in the body. */
-function upsertItem(part: CallPart | undefined, i: number): string {
-  return `batch[${i}].req.${part?.kind === 'start' ? 'start' : 'end'}`;
-}
-
-function upsertResult(part: CallPart): Record<string, unknown> {
-  return part.kind === 'start' ? { id: part.call.id, trace_id: part.call.trace_id } : {};
 }

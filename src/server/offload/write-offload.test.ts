@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, describe, test } from 'node:test';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { generateApiKey, hashApiKey } from '../api-key.js';
+import { startServer } from '../start-server.js';
+import type { RunningServer } from '../start-server.js';
+import { completeCall, startedCall } from '../test-app.test-helper.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'weft-offload-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const dbPath = () => join(dir, `db-${++n}.db`);
+
+/** Bodies of 4 KiB and more go to the write worker in these servers. */
+const OFFLOAD = 4096;
+const pad = 'é'.repeat(4000); // two UTF-8 bytes each: the worker must decode the body as UTF-8
+
+function post(server: RunningServer, path: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+async function offloaded(server: RunningServer, headers: Record<string, string> = {}): Promise<number> {
+  const res = await fetch(`${server.url}/server_stats`, { headers });
+  return ((await res.json()) as { offloaded_writes: number }).offloaded_writes;
+}
+
+describe('large call writes in the write worker', () => {
+  test('a large batch is written by the worker, read back whole, and small ones stay in place', async () => {
+    const server = await startServer({ port: 0, db: dbPath(), offloadBodyBytes: OFFLOAD });
+    try {
+      const big = completeCall({ inputs: { pad } });
+      const res = await post(server, '/v2/acme/chatbot/calls/complete', { batch: [big] });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.deepEqual(await res.json(), {});
+      assert.equal(await offloaded(server), 1);
+      const small = completeCall();
+      assert.equal((await post(server, '/v2/acme/chatbot/calls/complete', { batch: [small] })).status, 200);
+      assert.equal(await offloaded(server), 1);
+      const read = await post(server, '/call/read', { project_id: 'acme/chatbot', id: big.id });
+      const { call } = (await read.json()) as { call: { inputs: unknown; op_name: string } };
+      assert.deepEqual(call.inputs, { pad });
+      assert.equal(call.op_name, big.op_name);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('gzip bodies, v1 start and upsert answers come back from the worker as in place', async () => {
+    const server = await startServer({ port: 0, db: dbPath(), offloadBodyBytes: OFFLOAD });
+    try {
+      const start = { ...startedCall({ inputs: { pad } }), project_id: 'acme/chatbot' };
+      const zipped = await fetch(`${server.url}/call/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(JSON.stringify({ start })),
+      });
+      assert.equal(zipped.status, 200);
+      assert.deepEqual(await zipped.json(), { id: start.id, trace_id: start.trace_id });
+      const other = { ...startedCall({ inputs: { pad } }), project_id: 'acme/chatbot' };
+      const upsert = await post(server, '/call/upsert_batch', {
+        batch: [{ mode: 'start', req: { start: other } }],
+      });
+      assert.deepEqual(await upsert.json(), { res: [{ id: other.id, trace_id: other.trace_id }] });
+      assert.equal(await offloaded(server), 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a bad field deep in a large batch is a 400 naming it, and nothing of the batch is written', async () => {
+    const server = await startServer({ port: 0, db: dbPath(), offloadBodyBytes: OFFLOAD });
+    try {
+      const good = completeCall({ inputs: { pad } });
+      const bad = { ...completeCall(), started_at: '2026-02-30T00:00:00Z' };
+      const res = await post(server, '/v2/acme/chatbot/calls/complete', { batch: [good, bad] });
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { field: string; error: string };
+      assert.equal(body.field, 'batch[1].started_at');
+      const malformed = await fetch(`${server.url}/v2/acme/chatbot/calls/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"batch": [${JSON.stringify(good)}`,
+      });
+      assert.equal(malformed.status, 400);
+      assert.equal(((await malformed.json()) as { field: string }).field, 'body');
+      assert.equal(await offloaded(server), 2);
+      const read = await post(server, '/call/read', { project_id: 'acme/chatbot', id: good.id });
+      assert.deepEqual(await read.json(), { call: null });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("the worker authorises each item's project like the event loop does (403, nothing written)", async () => {
+    const db = dbPath();
+    const key = generateApiKey();
+    const store = SqliteStore.open(db);
+    await store.createApiKey('acme/chatbot', hashApiKey(key));
+    await store.close();
+    const server = await startServer({ port: 0, db, offloadBodyBytes: OFFLOAD });
+    const auth = { authorization: `Bearer ${key}` };
+    try {
+      const mine = { ...startedCall({ inputs: { pad } }), project_id: 'acme/chatbot' };
+      const theirs = { ...startedCall(), project_id: 'acme/other' };
+      const res = await post(
+        server,
+        '/call/upsert_batch',
+        {
+          batch: [
+            { mode: 'start', req: { start: mine } },
+            { mode: 'start', req: { start: theirs } },
+          ],
+        },
+        auth,
+      );
+      assert.equal(res.status, 403);
+      assert.equal(await offloaded(server, auth), 1);
+      const read = await post(server, '/call/read', { project_id: 'acme/chatbot', id: mine.id }, auth);
+      assert.deepEqual(await read.json(), { call: null });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('offloadBodyBytes is validated with its name', async () => {
+    await assert.rejects(startServer({ port: 0, db: dbPath(), offloadBodyBytes: -1 }), /offloadBodyBytes/);
+  });
+});
