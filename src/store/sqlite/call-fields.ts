@@ -166,13 +166,15 @@ function jsonSql(f: CallFieldSpec): string {
 /**
  * A JSON column as JSON text, or, when its text is longer than `over` bytes, the `TruncatedValue`
  * marker (src/shared/api-types.ts) with its size and first characters: built by SQLite, so a large
- * value is never copied out of the database. `over` is a validated integer, written as a literal.
+ * value is never copied out of the database, and never even loaded: `octet_length` reads the record
+ * header only and the preview is cut from the value's stored head (value-head.ts) when it has one. `over` is a validated integer, written as a literal.
  */
 function truncatedJson(column: string, over: number): string {
   const size = `octet_length(${column})`;
   return (
     `(CASE WHEN ${size} > ${over} THEN json_object('_weft_truncated', json('true'), 'bytes', ${size}, ` +
-    `'preview', substr(${column}, 1, ${previewChars(over)})) ELSE coalesce(${column}, 'null') END)`
+    `'preview', substr(coalesce(${column}_head, ${column}), 1, ${previewChars(over)})) ` +
+    `ELSE coalesce(${column}, 'null') END)`
   );
 }
 

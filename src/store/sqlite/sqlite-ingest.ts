@@ -3,6 +3,7 @@ import type { CallPart } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import { END_FIELDS, START_FIELDS, type CallFieldSpec } from '../../shared/call-field-table.js';
+import { headOf } from './value-head.js';
 
 /**
  * Writes call halves into `calls`, idempotent and order-free.
@@ -15,9 +16,17 @@ import { END_FIELDS, START_FIELDS, type CallFieldSpec } from '../../shared/call-
  * transaction: if any part fails (e.g. a value that is not JSON-serialisable), nothing is written.
  */
 
-/** The columns of a half, in table order: a time is kept twice (`_us` integer, `_iso` text). */
+/**
+ * The columns of a half, in table order: a time is kept twice (`_us` integer, `_iso` text), a JSON
+ * value with its head (value-head.ts).
+ */
 function columnsOf(fields: readonly CallFieldSpec[]): string {
-  return fields.map((f) => (f.kind === 'time' ? `${f.name}_us, ${f.name}_iso` : f.name)).join(', ');
+  return fields.map(columnOf).join(', ');
+}
+
+function columnOf(f: CallFieldSpec): string {
+  if (f.kind === 'time') return `${f.name}_us, ${f.name}_iso`;
+  return f.kind === 'json' ? `${f.name}, ${f.name}_head` : f.name;
 }
 
 const START_COLUMNS = columnsOf(START_FIELDS);
@@ -130,8 +139,10 @@ function halfValues(fields: readonly CallFieldSpec[], c: object, us: number, i: 
   const values: unknown[] = [];
   for (const f of fields) {
     if (f.kind === 'time') values.push(micros(us, i, f.name), microsToIso(us));
-    else if (f.kind === 'json') values.push(json(call[f.name], i, f.name));
-    else values.push(call[f.name] ?? null);
+    else if (f.kind === 'json') {
+      const text = json(call[f.name], i, f.name);
+      values.push(text, headOf(text));
+    } else values.push(call[f.name] ?? null);
   }
   return values;
 }
