@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceStore } from '../store/trace-store.js';
 import type { Principal } from './auth.js';
 import type { StreamLimiter } from './stream-limiter.js';
-import type { WriteOffload } from './offload/write-offload.js';
+import type { StoreOffload } from './offload/store-offload.js';
 
 /** Hono environment of the weft app: what middleware leaves on the context for the routes. */
 export interface AppEnv {
@@ -18,7 +18,7 @@ export interface AppEnv {
 export interface RouteDeps {
   store: TraceStore;
   /** Where large call writes run (`DEFAULTS.offloadBodyBytes`); absent: every write runs in place. */
-  offload?: WriteOffload;
+  offload?: StoreOffload;
   /** See `DEFAULTS.maxBodyBytes`. */
   maxBodyBytes: number;
   /** See `DEFAULTS.streamChunkBytes`. */

@@ -24,7 +24,7 @@ import { serverStatsRoutes } from './routes/server-stats.js';
 import { staticUi } from './static-ui.js';
 import type { StaticUiOptions } from './static-ui.js';
 import { StreamLimiter } from './stream-limiter.js';
-import type { WriteOffload } from './offload/write-offload.js';
+import type { StoreOffload } from './offload/store-offload.js';
 
 /** Caps and timeout of `/calls/stream_query` streams; each defaults to the `DEFAULTS` field of its name. */
 export interface StreamOptions {
@@ -36,8 +36,8 @@ export interface StreamOptions {
 
 export interface AppOptions {
   store: TraceStore;
-  /** Writes large call bodies in a worker thread (see {@link WriteOffload}); without it, all in place. */
-  offload?: WriteOffload;
+  /** Writes large call bodies in a worker thread (see {@link StoreOffload}); without it, all in place. */
+  offload?: StoreOffload;
   auth?: AuthOptions;
   /** Defaults to `DEFAULTS.maxBodyBytes`. */
   maxBodyBytes?: number;

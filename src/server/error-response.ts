@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../shared/errors.js';
 import { HttpError } from './http-error.js';
+import { OffloadedError } from './offload/offloaded-error.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -18,6 +19,9 @@ export interface ErrorBody {
 
 /** Maps an error to its status and JSON body; unknown errors are 500 without internals. */
 export function errorToResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
+  if (err instanceof OffloadedError) {
+    return { status: err.status as ContentfulStatusCode, body: err.body as ErrorBody };
+  }
   if (err instanceof ValidationError) {
     return { status: 400, body: { error: err.message, field: err.path } };
   }
@@ -43,7 +47,9 @@ export function handleError(
   log: (message: string) => void = (m) => console.error(m),
 ): Response {
   const { status, body } = errorToResponse(err);
-  if (status === 500) {
+  if (err instanceof OffloadedError && err.log !== undefined) {
+    log(`weft: ${c.req.method} ${c.req.path} failed in the store worker: ${err.log}`);
+  } else if (status === 500) {
     log(
       `weft: ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
     );

@@ -9,7 +9,7 @@ import type { StreamOptions } from './app.js';
 import type { AnonymousAccess } from './auth.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveBindAddress } from './bind-address.js';
-import { WriteOffload } from './offload/write-offload.js';
+import { StoreOffload } from './offload/store-offload.js';
 import { ServerStartError } from './server-start-error.js';
 
 export interface StartServerOptions {
@@ -32,8 +32,9 @@ export interface StartServerOptions {
   /** Defaults to `DEFAULTS.shutdownGraceMs`. */
   shutdownGraceMs?: number;
   /**
-   * Call write bodies of at least this many bytes are written in a worker thread; `0` writes every
-   * body on the event loop. Ignored when `store` is given (the worker opens its own connection).
+   * Call write bodies of at least this many bytes are written in the store worker (and, on SQLite,
+   * `/calls/query` pages are read there: offload/store-offload.ts); `0` runs everything on the event
+   * loop. Ignored when `store` is given (the worker opens its own connection).
    * Defaults to `DEFAULTS.offloadBodyBytes`.
    */
   offloadBodyBytes?: number;
@@ -83,7 +84,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const store = options.store ?? (await openStore(db, options));
   const offload =
     options.store === undefined && offloadBytes > 0 && !isMemoryDb(db, options.storeKind)
-      ? new WriteOffload({ db, storeKind: options.storeKind, clickhouse: options.clickhouse }, offloadBytes)
+      ? new StoreOffload({ db, storeKind: options.storeKind, clickhouse: options.clickhouse }, offloadBytes)
       : undefined;
   try {
     const bind = await resolveBindAddress(host, port, options.insecure ?? false);

@@ -28,7 +28,7 @@ export interface CallIngest {
 /**
  * Validates a call write request's parsed body, authorises the projects it names (v1 routes) and
  * writes it with one `store.ingest` (one transaction: all of it or nothing). Returns the JSON answer.
- * Runs on the event loop for small bodies and in the write worker for large ones (write-offload.ts):
+ * Runs on the event loop for small bodies and in the write worker for large ones (offload/store-offload.ts):
  * one function, so both give the same answers and the same errors.
  */
 export async function writeCalls(

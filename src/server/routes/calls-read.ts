@@ -36,7 +36,12 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
       Math.min(query.truncate_values_over ?? deps.pageValueBytes, deps.pageValueBytes, byBudget),
     );
     const page = { ...query, offset, limit: pageSize + 1, truncate_values_over: over };
-    const stream = await jsonPageStream(store.queryCallsJson?.(page) ?? jsonTexts(store.queryCalls(page)), {
+    // On SQLite the page is read in the store worker: reaching a large call's row loads its whole
+    // record (~25 ms for 30 MiB), which must not hold the event loop (offload/store-offload.ts).
+    const rows = deps.offload?.exclusiveWrites
+      ? deps.offload.page(page)
+      : (store.queryCallsJson?.(page) ?? jsonTexts(store.queryCalls(page)));
+    const stream = await jsonPageStream(rows, {
       pageSize,
       nextCursor: (more) => (more ? encodeCursor(query, offset + pageSize) : null),
       chunkBytes: deps.streamChunkBytes,

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
 import { parseJsonObject, readBody } from '../read-body.js';
@@ -12,7 +11,7 @@ import { writeCalls } from './call-writes.js';
  * The call write endpoints of the Weave trace-server API. Each request is validated whole, its projects
  * authorised, then written with one `store.ingest` call (one transaction): all of it or nothing
  * (call-writes.ts). A body of at least `offload.minBytes` is parsed and written in the write worker
- * (offload/write-offload.ts), so a large call never holds the event loop; while one is being written
+ * (offload/store-offload.ts), so a large call never holds the event loop; while one is being written
  * to a single-writer store (SQLite), the event loop's own call writes wait for it.
  */
 export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
@@ -25,11 +24,7 @@ export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
   const write = async (c: Context<AppEnv>, kind: CallWriteKind, pathProject?: string) => {
     const bytes = await readBody(c.req.raw, deps.maxBodyBytes);
     const job = { kind, pathProject, principal: c.var.principal };
-    if (offload && bytes.length >= offload.minBytes) {
-      const answer = await offload.run(job, bytes);
-      if (answer.log !== undefined) deps.log(`weft: ${c.req.method} ${c.req.path} failed: ${answer.log}`);
-      return c.json(answer.body, answer.status as ContentfulStatusCode);
-    }
+    if (offload && bytes.length >= offload.minBytes) return c.json(await offload.write(job, bytes));
     return c.json(await writeCalls(store, job, parseJsonObject(bytes)));
   };
 

@@ -27,9 +27,13 @@ function post(server: RunningServer, path: string, body: unknown, headers: Recor
   });
 }
 
-async function offloaded(server: RunningServer, headers: Record<string, string> = {}): Promise<number> {
+async function stats(server: RunningServer, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}/server_stats`, { headers });
-  return ((await res.json()) as { offloaded_writes: number }).offloaded_writes;
+  return (await res.json()) as { offloaded_writes: number; offloaded_pages: number };
+}
+
+async function offloaded(server: RunningServer, headers: Record<string, string> = {}): Promise<number> {
+  return (await stats(server, headers)).offloaded_writes;
 }
 
 describe('large call writes in the write worker', () => {
@@ -125,6 +129,46 @@ describe('large call writes in the write worker', () => {
       assert.equal(await offloaded(server, auth), 1);
       const read = await post(server, '/call/read', { project_id: 'acme/chatbot', id: mine.id }, auth);
       assert.deepEqual(await read.json(), { call: null });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('calls pages are read in the worker: capped values, same order, cursor to the next page', async () => {
+    const server = await startServer({ port: 0, db: dbPath(), offloadBodyBytes: OFFLOAD });
+    try {
+      const calls = Array.from({ length: 5 }, (_, i) =>
+        completeCall({
+          started_at: `2026-12-07T00:00:0${i}Z`,
+          inputs: i === 2 ? { pad: 'x'.repeat(200_000) } : { i },
+        }),
+      );
+      assert.equal((await post(server, '/v2/acme/chatbot/calls/complete', { batch: calls })).status, 200);
+      const query = {
+        project_id: 'acme/chatbot',
+        limit: 3,
+        sort_by: [{ field: 'started_at', direction: 'asc' }],
+      };
+      const first = (await (await post(server, '/calls/query', query)).json()) as {
+        calls: { id: string; inputs: Record<string, unknown> }[];
+        next_cursor: string | null;
+      };
+      assert.deepEqual(
+        first.calls.map((c) => c.id),
+        calls.slice(0, 3).map((c) => c.id),
+      );
+      assert.deepEqual(first.calls[0]?.inputs, { i: 0 });
+      assert.equal(first.calls[2]?.inputs._weft_truncated, true);
+      assert.ok(first.next_cursor);
+      const second = (await (
+        await post(server, '/calls/query', { ...query, cursor: first.next_cursor })
+      ).json()) as { calls: { id: string }[]; next_cursor: string | null };
+      assert.deepEqual(
+        second.calls.map((c) => c.id),
+        calls.slice(3).map((c) => c.id),
+      );
+      assert.equal(second.next_cursor, null);
+      assert.equal((await stats(server)).offloaded_pages, 2);
     } finally {
       await server.close();
     }

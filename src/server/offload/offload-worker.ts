@@ -1,0 +1,117 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { TraceStore } from '../../store/trace-store.js';
+import { errorToResponse } from '../error-response.js';
+import { jsonTexts } from '../json-page-stream.js';
+import { openStore } from '../open-store.js';
+import { parseJsonObject } from '../read-body.js';
+import { writeCalls } from '../routes/call-writes.js';
+import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
+
+/**
+ * The store worker (see store-offload.ts): opens its own connection to the server's store, then runs
+ * what the event loop hands it: large call writes, one at a time in arrival order (the same
+ * `writeCalls` as the event loop), and capped calls pages, whose lines go back in batches.
+ */
+const port = parentPort;
+if (!port) throw new Error('offload-worker.js runs as a worker thread');
+const config = workerData as OffloadConfig;
+const opened: Promise<TraceStore> = openStore(config.db, config);
+opened.catch(() => undefined); // reported with the first request
+/** Lines of a page are posted in batches of about this many characters. */
+const BATCH_CHARS = 64 * 1024;
+const EMPTY = new Uint8Array(0);
+const collectGarbage = exposedGc();
+/** Pages being read, and those of them the event loop no longer wants. */
+const active = new Set<number>();
+const cancelled = new Set<number>();
+let writes: Promise<void> = Promise.resolve();
+
+port.on('message', (request: OffloadRequest) => {
+  if (request.type === 'write') writes = writes.then(() => write(request));
+  else if (request.type === 'page') void page(request);
+  else if (request.type === 'cancel') {
+    if (active.has(request.id)) cancelled.add(request.id);
+  } else void writes.then(close);
+});
+
+function post(reply: OffloadReply): void {
+  port?.postMessage(reply);
+}
+
+async function close(): Promise<void> {
+  await opened.then((store) => store.close()).catch(() => undefined);
+  port?.close();
+}
+
+async function write(request: OffloadRequest & { type: 'write' }): Promise<void> {
+  try {
+    const store = await opened;
+    const body = takeBody(request);
+    collectGarbage(); // the body's bytes and text: ~2× its size, no longer needed
+    post({ id: request.id, type: 'written', body: await writeCalls(store, request.job, body) });
+  } catch (err) {
+    post({ id: request.id, type: 'failed', answer: answerOf(err) });
+  } finally {
+    collectGarbage(); // the parsed body and its serialised columns
+  }
+}
+
+async function page(request: OffloadRequest & { type: 'page' }): Promise<void> {
+  const { id, query } = request;
+  active.add(id);
+  try {
+    const store = await opened;
+    let lines: string[] = [];
+    let chars = 0;
+    for await (const line of store.queryCallsJson?.(query) ?? jsonTexts(store.queryCalls(query))) {
+      if (cancelled.has(id)) return;
+      lines.push(line);
+      chars += line.length;
+      if (chars >= BATCH_CHARS) {
+        post({ id, type: 'lines', lines, done: false });
+        lines = [];
+        chars = 0;
+      }
+    }
+    post({ id, type: 'lines', lines, done: true });
+  } catch (err) {
+    post({ id, type: 'failed', answer: answerOf(err) });
+  } finally {
+    active.delete(id);
+    cancelled.delete(id);
+  }
+}
+
+function answerOf(err: unknown): OffloadedAnswer {
+  const { status, body } = errorToResponse(err);
+  if (status !== 500) return { status, body };
+  return { status, body, log: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+}
+
+/** The request's body parsed; the request no longer holds its bytes, so they and the text can go. */
+function takeBody(request: OffloadRequest & { type: 'write' }): Record<string, unknown> {
+  const { bytes } = request;
+  request.bytes = EMPTY;
+  return parseJsonObject(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+}
+
+/**
+ * A full garbage collection of this worker's heap, run between the steps of a write. A write allocates
+ * in bursts of several times a large body (bytes, text, parsed value, serialised columns), then the
+ * worker sits idle; left to V8's heuristics, 20 writes of 30 MiB grew the process by ~570 MiB before
+ * a collection. `gc` is exposed to one new context only: the flag is switched on, a context is made
+ * and the flag switched off again, so no other context (the event loop's, other workers') sees it.
+ */
+function exposedGc(): () => void {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : () => undefined;
+  } catch {
+    return () => undefined;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}

@@ -1,0 +1,193 @@
+import { Worker } from 'node:worker_threads';
+import type { CallsQuery } from '../../store/trace-store.js';
+import type { CallWriteJob } from '../routes/call-writes.js';
+import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
+import { OffloadedError } from './offloaded-error.js';
+
+/**
+ * Runs the requests that would hold the event loop in a worker thread with its own store connection:
+ * large call writes (parse, validate, authorise, insert: a 30 MiB body takes ~400 ms) and, on SQLite,
+ * the capped `/calls/query` pages (reaching a row of a large call loads its whole record, ~25 ms a
+ * row). `/health` and every other request keep answering meanwhile.
+ *
+ * One worker, started on first use, runs writes one at a time in arrival order (the others queue,
+ * their bodies already read and counted by the body limit) and pages alongside. It is `unref`'d while
+ * it holds nothing, so an idle worker never keeps the process alive, while a request waiting on it
+ * does. A write's bytes are moved to the worker, not copied. If the worker dies, what it held is
+ * answered 503 (the client retries: each write is one transaction, so nothing was half-written) and
+ * the next request starts a new one.
+ *
+ * `exclusiveWrites` (SQLite: one writer at a time per database file) makes {@link idle} meaningful:
+ * the event loop's own writes wait for it rather than block inside SQLite's busy handler while the
+ * worker holds the write lock.
+ */
+export class StoreOffload {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, (reply: OffloadReply) => void>();
+  private nextId = 1;
+  private writesInFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+  /** Writes run in the worker since the server started (for `/server_stats` and tests). */
+  offloadedWrites = 0;
+  /** Pages read in the worker since the server started. */
+  offloadedPages = 0;
+
+  constructor(
+    private readonly config: OffloadConfig,
+    /** Bodies of at least this many bytes are written in the worker. */
+    readonly minBytes: number,
+  ) {}
+
+  /** One writer at a time on the store (SQLite): see {@link idle}. Pages are read in the worker too. */
+  get exclusiveWrites(): boolean {
+    return this.config.storeKind !== 'clickhouse';
+  }
+
+  /** Writes `job` with its raw JSON body in the worker; resolves with the JSON answer, or rejects. */
+  async write(job: CallWriteJob, body: Buffer): Promise<Record<string, unknown>> {
+    const bytes = transferable(body);
+    this.offloadedWrites++;
+    this.writesInFlight++;
+    try {
+      const reply = await new Promise<OffloadReply>((resolve) => {
+        const id = this.send({ type: 'write', id: 0, job, bytes }, resolve, [bytes.buffer as ArrayBuffer]);
+        if (id === undefined) resolve(unavailable(0, 'the server is shutting down'));
+      });
+      if (reply.type === 'written') return reply.body;
+      throw new OffloadedError(reply.type === 'failed' ? reply.answer : unexpected(reply).answer);
+    } finally {
+      if (--this.writesInFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** The JSON lines of a capped `/calls/query` page, read in the worker. */
+  page(query: CallsQuery): AsyncIterableIterator<string> {
+    this.offloadedPages++;
+    const lines: string[] = [];
+    let next = 0;
+    let done = false;
+    let failure: OffloadedAnswer | undefined;
+    let wake: (() => void) | undefined;
+    const id = this.send({ type: 'page', id: 0, query }, (reply) => {
+      if (reply.type === 'lines') {
+        lines.push(...reply.lines);
+        done = reply.done;
+      } else {
+        failure = reply.type === 'failed' ? reply.answer : unexpected(reply).answer;
+        done = true;
+      }
+      wake?.();
+    });
+    if (id === undefined) {
+      failure = { status: 503, body: { error: 'the server is shutting down' } };
+      done = true;
+    }
+    const finish = () => {
+      if (id !== undefined && this.pending.delete(id)) {
+        this.worker?.postMessage({ type: 'cancel', id } satisfies OffloadRequest);
+        this.released();
+      }
+    };
+    const iterator: AsyncIterableIterator<string> = {
+      next: async () => {
+        while (next === lines.length && !done) await new Promise<void>((resolve) => (wake = resolve));
+        if (next < lines.length) {
+          const value = lines[next++] as string;
+          if (next === lines.length) lines.length = next = 0;
+          return { value, done: false };
+        }
+        finish();
+        if (failure) throw new OffloadedError(failure);
+        return { value: undefined, done: true };
+      },
+      return: async () => {
+        finish();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** Resolves when no offloaded write is in flight (at once if none is). */
+  idle(): Promise<void> {
+    if (this.writesInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Lets in-flight writes finish, then stops the worker (which closes its store). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref(); // an awaited close keeps the process alive until the worker has closed its store
+    worker.postMessage({ type: 'close' } satisfies OffloadRequest);
+    await exited;
+  }
+
+  /** Posts `request` under a fresh id whose replies go to `onReply`; undefined once closed. */
+  private send(
+    request: OffloadRequest & { id: number },
+    onReply: (reply: OffloadReply) => void,
+    transfer: ArrayBuffer[] = [],
+  ): number | undefined {
+    if (this.closed) return undefined;
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    this.pending.set(id, onReply);
+    if (this.pending.size === 1) worker.ref();
+    worker.postMessage({ ...request, id }, transfer);
+    return id;
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./offload-worker.js', import.meta.url), { workerData: this.config });
+    worker.unref();
+    worker.on('message', (reply: OffloadReply) => this.deliver(reply));
+    const fail = (why: string) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const id of [...this.pending.keys()]) this.deliver(unavailable(id, why));
+    };
+    worker.on('error', (err) => fail(`the store worker failed (${err.message}); retry the request`));
+    worker.on('exit', (code) => fail(`the store worker exited (code ${code}); retry the request`));
+    return worker;
+  }
+
+  private deliver(reply: OffloadReply): void {
+    const onReply = this.pending.get(reply.id);
+    if (!onReply) return;
+    const last = reply.type !== 'lines' || reply.done;
+    if (last) this.pending.delete(reply.id);
+    onReply(reply);
+    if (last) this.released();
+  }
+
+  /** After a request left `pending`: an idle worker no longer keeps the process alive. */
+  private released(): void {
+    if (this.pending.size === 0) this.worker?.unref();
+  }
+}
+
+function unavailable(id: number, why: string): OffloadReply {
+  return { id, type: 'failed', answer: { status: 503, body: { error: why } } };
+}
+
+function unexpected(reply: OffloadReply): OffloadReply & { type: 'failed' } {
+  return {
+    id: reply.id,
+    type: 'failed',
+    answer: { status: 500, body: { error: 'internal server error' }, log: `unexpected ${reply.type} reply` },
+  };
+}
+
+/** `body` as a Uint8Array that owns its whole ArrayBuffer (so it can be moved), copying only if not. */
+function transferable(body: Buffer): Uint8Array {
+  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) {
+    return new Uint8Array(body.buffer, 0, body.byteLength);
+  }
+  return new Uint8Array(body);
+}
