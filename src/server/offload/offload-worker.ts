@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TraceStore } from '../../store/trace-store.js';
 import { errorToResponse } from '../error-response.js';
@@ -7,6 +5,7 @@ import { jsonTexts } from '../json-page-stream.js';
 import { openStore } from '../open-store.js';
 import { parseJsonObject } from '../read-body.js';
 import { writeCalls } from '../routes/call-writes.js';
+import { exposedGc } from './exposed-gc.js';
 import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
 
 /**
@@ -95,23 +94,4 @@ function takeBody(request: OffloadRequest & { type: 'write' }): Record<string, u
   const { bytes } = request;
   request.bytes = EMPTY;
   return parseJsonObject(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
-}
-
-/**
- * A full garbage collection of this worker's heap, run between the steps of a write. A write allocates
- * in bursts of several times a large body (bytes, text, parsed value, serialised columns), then the
- * worker sits idle; left to V8's heuristics, 20 writes of 30 MiB grew the process by ~570 MiB before
- * a collection. `gc` is exposed to one new context only: the flag is switched on, a context is made
- * and the flag switched off again, so no other context (the event loop's, other workers') sees it.
- */
-function exposedGc(): () => void {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? (gc as () => void) : () => undefined;
-  } catch {
-    return () => undefined;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
 }
