@@ -3,6 +3,7 @@
  * its own process over a fresh SQLite file.
  *
  *   node dist/bench/server-robustness.js [--spellings 3000] [--streams 100] [--big-calls 20] [--big-mib 30]
+ *   (WEFT_BENCH_CLICKHOUSE_URL=http://127.0.0.1:8123 for the server on a fresh ClickHouse database)
  *
  * - asset spellings: GET the UI's script under `--spellings` different spellings of its path
  *   (`/x1%2f..%2fassets%2f<file>`, `/assets//<file>`, ...), 50 in flight;
@@ -172,6 +173,7 @@ async function bigPage(server: ServerProcess): Promise<string> {
 
 printHeader('server-robustness', [
   `spellings ${SPELLINGS}, stalled streams ${STREAMS}, big calls ${BIG_CALLS} × ${BIG_MIB} MiB`,
+  `store: ${process.env.WEFT_BENCH_CLICKHOUSE_URL ? `ClickHouse at ${process.env.WEFT_BENCH_CLICKHOUSE_URL}` : 'SQLite'}`,
 ]);
 const dir = mkdtempSync(join(tmpdir(), 'weft-robust-'));
 const server = await ServerProcess.start(join(dir, 'weft.db'));
