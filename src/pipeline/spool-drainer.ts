@@ -1,6 +1,5 @@
 import type { BatchSender } from './batch-sender.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
-import { recordBytesOf } from './record-bytes.js';
 import type { Spool } from './spool/spool.js';
 
 export interface SpoolDrainerOptions {
@@ -84,8 +83,7 @@ export class SpoolDrainer {
     if (!spool || !batch) return 'empty';
     this.sending = true;
     try {
-      const items = batch.items.map(({ kind, seq, json }) => ({ kind, seq, ...recordBytesOf(json) }));
-      if (await this.sender.sendMixed(items, deadlineMs)) {
+      if (await this.sender.sendMixed(batch.items, deadlineMs)) {
         spool.commit(batch);
         return 'sent';
       }
