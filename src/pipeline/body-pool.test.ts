@@ -28,3 +28,13 @@ test('BodyPool: a body larger than every kept buffer gets a fresh one; huge buff
   assert.notEqual(pool.acquire(64 * 1024 * 1024), huge);
   assert.equal(pool.acquire(10), small);
 });
+
+test('BodyPool: when full, a larger released buffer replaces the smallest kept one', () => {
+  const pool = new BodyPool(1);
+  const small = pool.acquire(100_000);
+  const large = pool.acquire(300_000);
+  pool.release(small);
+  pool.release(large);
+  assert.equal(pool.acquire(200_000), large);
+  assert.notEqual(pool.acquire(50_000), small, 'the small one was let go');
+});
