@@ -49,7 +49,7 @@ export class BatchingLoop {
     const spoolFirst = this.spiller.hasSpool && (this.options.durability === 'spool' || this.outage.active);
     if (spoolFirst) this.memory.spillQueued(this.spiller); // an outage just began: older records first
     if (spoolFirst || !this.queue.push(kind, json, nowMs)) {
-      this.spiller.spill({ kind, seq: this.queue.takeSeq(), json });
+      this.spiller.spillJson(kind, this.queue.takeSeq(), json);
     }
     if (this.memory.fullBatchReady() || this.drainer.fullBatchReady()) this.pumpSoon();
     else this.armTimer();

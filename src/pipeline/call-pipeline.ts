@@ -1,4 +1,4 @@
-import { BatchSender, type SendCounters, type WireItem } from './batch-sender.js';
+import { BatchSender, type SendCounters } from './batch-sender.js';
 import { BatchingLoop } from './batching-loop.js';
 import type { EndHalf, StartHalf } from './call-halves.js';
 import { HttpTransport, type TransportStats } from './http-transport.js';
@@ -106,7 +106,14 @@ export class CallPipeline {
     const deadLetter = this.spool ? new DeadLetter(this.spool.dir) : undefined;
     const outage = new OutageProber(config, this.log, this.spool?.dir ?? '');
     this.spiller = new Spiller(this.spool, outage, this.log);
-    this.sender = new BatchSender(this.transport, endpoints, this.log, deadLetter, this.spiller);
+    this.sender = new BatchSender(
+      this.transport,
+      endpoints,
+      this.log,
+      deadLetter,
+      this.spiller,
+      config.maxConcurrentRequests + 1, // the memory batches' requests and the spool's one
+    );
     this.drainer = new SpoolDrainer(this.spool, this.sender, config, this.log);
     this.memory = new MemoryBatches(this.queue, this.sender, config);
     this.loop = new BatchingLoop(this.queue, this.memory, this.drainer, outage, this.spiller, config);
@@ -187,9 +194,9 @@ export class CallPipeline {
   spillOnExit(): number {
     try {
       if (!this.spool) return 0;
-      const running: WireItem[] = this.pairing.takeAll().map((o) => ({ kind: o.kind, seq: 0, json: o.json }));
       let n = 0;
-      for (const item of [...running, ...this.memory.takeAll()]) if (this.spiller.spill(item)) n++;
+      for (const o of this.pairing.takeAll()) if (this.spiller.spillJson(o.kind, 0, o.json)) n++;
+      for (const item of this.memory.takeAll()) if (this.spiller.spill(item)) n++;
       this.spool.close(); // fsyncs
       return n;
     } catch {

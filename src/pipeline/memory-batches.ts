@@ -77,12 +77,11 @@ export class MemoryBatches {
   private take(): QueueItem[] {
     const first = this.queue.shift()!;
     const items = [first];
-    let bytes = first.json.length;
+    let bytes = first.len;
     let next = this.queue.peek();
     while (first.kind === 'complete' && next?.kind === 'complete') {
-      if (items.length >= this.options.maxBatchSize || bytes + next.json.length > this.options.maxBatchBytes)
-        break;
-      bytes += next.json.length;
+      if (items.length >= this.options.maxBatchSize || bytes + next.len > this.options.maxBatchBytes) break;
+      bytes += next.len;
       items.push(this.queue.shift()!);
       next = this.queue.peek();
     }

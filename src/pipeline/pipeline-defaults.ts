@@ -6,7 +6,7 @@ export interface PipelineOptions {
    */
   maxBatchSize: number;
   /**
-   * A batch is sent once its JSON reaches this many bytes (approximate: string length).
+   * A batch is sent once its JSON reaches this many bytes (UTF-8).
    * @default 10 MiB
    */
   maxBatchBytes: number;
@@ -26,7 +26,7 @@ export interface PipelineOptions {
    */
   maxQueueItems: number;
   /**
-   * Most bytes held in the send queue (records are kept as flat strings, so this bounds its memory).
+   * Most bytes held in the send queue (records are kept as UTF-8 bytes, so this bounds its memory).
    * @default 64 MiB
    */
   maxQueueBytes: number;

@@ -1,27 +1,49 @@
-import { flatten } from '../shared/v8-fast-paths.js';
+import { SlabWriter, type RecordBytes } from './record-bytes.js';
 
 /** What a queued item is sent as. */
 export type ItemKind = 'complete' | 'start' | 'end';
 
-export interface QueueItem {
+const KINDS: readonly ItemKind[] = ['complete', 'start', 'end'];
+const KIND_CODE: Record<ItemKind, number> = { complete: 0, start: 1, end: 2 };
+
+/** A queued record (a complete call, a `StartedCall`, or an `EndedCall`) as UTF-8 bytes. */
+export interface QueueItem extends RecordBytes {
   kind: ItemKind;
-  /** The record's JSON (a complete call, a `StartedCall`, or an `EndedCall`). */
-  json: string;
   /** Monotonic sequence number, used by flush() to know what was queued before it. */
   seq: number;
   /** Date.now() when queued. */
   queuedAt: number;
 }
 
+/** Ring capacity it starts with and never shrinks below. */
+const MIN_CAPACITY = 1024;
+
 /**
- * The bounded FIFO of serialized records waiting to be sent. Bounded by item count and by bytes
- * (string length); `push` returns false when the item does not fit and the caller counts the drop.
+ * The bounded FIFO of serialized records waiting to be sent, as UTF-8 bytes in slabs (record-bytes.ts).
+ * Bounded by item count and by bytes; `push` returns false when the item does not fit and the caller
+ * spills or counts it.
+ *
+ * Items are kept as the columns of a ring (typed arrays, and one array of slab references), not as an
+ * object each: a burst queues every record, and an object per record survived the young
+ * generation's collections, which made V8 grow that generation to its maximum (2 x 16 MiB of RSS).
+ * An item is an object (`QueueItem`) only when it is looked at or leaves.
  */
 export class SendQueue {
-  private items: (QueueItem | undefined)[] = [];
+  private capacity = MIN_CAPACITY;
+  private kinds = new Uint8Array(MIN_CAPACITY);
+  private seqs = new Float64Array(MIN_CAPACITY);
+  private queuedAts = new Float64Array(MIN_CAPACITY);
+  private ats = new Uint32Array(MIN_CAPACITY);
+  private lens = new Uint32Array(MIN_CAPACITY);
+  private slabRefs: (Buffer | undefined)[] = new Array<Buffer | undefined>(MIN_CAPACITY).fill(undefined);
+  /** Ring index of the oldest item. */
   private head = 0;
+  private count = 0;
   private bytesHeld = 0;
   private nextSeq = 1;
+  private readonly slabs = new SlabWriter();
+  /** Where the slab writer says it put the record being pushed (one object, reused). */
+  private readonly placed: RecordBytes = { slab: Buffer.alloc(0), at: 0, len: 0 };
 
   constructor(
     private readonly maxItems: number,
@@ -29,7 +51,7 @@ export class SendQueue {
   ) {}
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   get bytes(): number {
@@ -47,30 +69,72 @@ export class SendQueue {
   }
 
   peek(): QueueItem | undefined {
-    return this.items[this.head];
+    return this.count === 0 ? undefined : this.itemAt(this.head);
   }
 
   /** Queues a record; `nowMs` is the caller's clock reading (Date.now() scale), saving a second one. */
   push(kind: ItemKind, json: string, nowMs: number = Date.now()): boolean {
-    if (this.length >= this.maxItems || this.bytesHeld + json.length > this.maxBytes) return false;
-    // Records are assembled by concatenation, which V8 keeps as a tree of pieces costing 3-4x their
-    // length; flattening them here makes `maxQueueBytes` a true bound on the queue's memory.
-    flatten(json);
-    this.items.push({ kind, json, seq: this.nextSeq++, queuedAt: nowMs });
-    this.bytesHeld += json.length;
+    // A string's UTF-8 size is at least its length: most records that do not fit are refused unwritten.
+    if (this.count >= this.maxItems || this.bytesHeld + json.length > this.maxBytes) return false;
+    const placed = this.placed;
+    this.slabs.write(json, placed);
+    if (this.bytesHeld + placed.len > this.maxBytes) {
+      this.slabs.undo(placed);
+      return false;
+    }
+    if (this.count === this.capacity) this.resize(this.capacity * 2);
+    const i = (this.head + this.count) % this.capacity;
+    this.kinds[i] = KIND_CODE[kind];
+    this.seqs[i] = this.nextSeq++;
+    this.queuedAts[i] = nowMs;
+    this.slabRefs[i] = placed.slab;
+    this.ats[i] = placed.at;
+    this.lens[i] = placed.len;
+    this.count++;
+    this.bytesHeld += placed.len;
     return true;
   }
 
   shift(): QueueItem | undefined {
-    const item = this.items[this.head];
-    if (!item) return undefined;
-    this.items[this.head] = undefined;
-    this.head++;
-    this.bytesHeld -= item.json.length;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    if (this.count === 0) return undefined;
+    const item = this.itemAt(this.head);
+    this.slabRefs[this.head] = undefined; // the slab is freed once no item refers to it
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    this.bytesHeld -= item.len;
+    if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
     return item;
+  }
+
+  private itemAt(i: number): QueueItem {
+    return {
+      kind: KINDS[this.kinds[i]!]!,
+      seq: this.seqs[i]!,
+      queuedAt: this.queuedAts[i]!,
+      slab: this.slabRefs[i]!,
+      at: this.ats[i]!,
+      len: this.lens[i]!,
+    };
+  }
+
+  /** Moves the items into columns of `capacity` (at least `count`), the oldest at index 0. */
+  private resize(capacity: number): void {
+    const { head, count } = this;
+    const move = <T extends Uint8Array | Float64Array | Uint32Array>(old: T, next: T): T => {
+      const first = old.subarray(head, Math.min(head + count, this.capacity));
+      next.set(first);
+      next.set(old.subarray(0, count - first.length), first.length);
+      return next;
+    };
+    this.kinds = move(this.kinds, new Uint8Array(capacity));
+    this.seqs = move(this.seqs, new Float64Array(capacity));
+    this.queuedAts = move(this.queuedAts, new Float64Array(capacity));
+    this.ats = move(this.ats, new Uint32Array(capacity));
+    this.lens = move(this.lens, new Uint32Array(capacity));
+    const refs = new Array<Buffer | undefined>(capacity).fill(undefined);
+    for (let k = 0; k < count; k++) refs[k] = this.slabRefs[(head + k) % this.capacity];
+    this.slabRefs = refs;
+    this.capacity = capacity;
+    this.head = 0;
   }
 }

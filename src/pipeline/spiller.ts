@@ -1,6 +1,8 @@
 import type { WireItem } from './batch-sender.js';
 import type { OutageProber } from './outage-prober.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
+import { recordText } from './record-bytes.js';
+import type { ItemKind } from './send-queue.js';
 import type { Spool } from './spool/spool.js';
 
 /** Counters the spiller alone mutates. */
@@ -38,7 +40,12 @@ export class Spiller implements UnreachableSink {
 
   /** Writes an item to the spool; without room (or a spool) it is dropped, counted and logged. */
   spill(item: WireItem): boolean {
-    if (this.spool?.append(item.kind, item.seq, item.json)) {
+    return this.spillJson(item.kind, item.seq, recordText(item));
+  }
+
+  /** The same for a record not queued yet (still its JSON text). */
+  spillJson(kind: ItemKind, seq: number, json: string): boolean {
+    if (this.spool?.append(kind, seq, json)) {
       this.counters.spilled++;
       return true;
     }

@@ -4,9 +4,6 @@ import { CALL_FIELDS } from './call-field-table.js';
 import { mulberry32 } from './mulberry32.js';
 import { NOT_WRITTEN, parseRecord, RECORD_KEYS, type RecordKind } from './record-shape.test-suite.js';
 import {
-  batchBodyBytes,
-  BATCH_CLOSE,
-  BATCH_OPEN,
   endedAtOutputExceptionMembers,
   idTraceIdParentIdMembers,
   opNameMembers,
@@ -143,12 +140,4 @@ test('every record kind (start, end, complete, merged) parses to its fields, for
     JSON.stringify(seen),
   );
   assert.equal(pairing.isEmpty(), true);
-});
-
-test('batchBodyBytes is the UTF-8 size of the batch body', () => {
-  for (const records of [[], ['{}'], ['{"a":"ü"}', '{"b":"😀"}', '{}']]) {
-    const body = BATCH_OPEN + records.join(',') + BATCH_CLOSE;
-    const recordBytes = records.reduce((n, r) => n + Buffer.byteLength(r), 0);
-    assert.equal(batchBodyBytes(records.length, recordBytes), Buffer.byteLength(body), body);
-  }
 });

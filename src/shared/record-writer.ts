@@ -121,8 +121,3 @@ export function standaloneEndRecord(
 /** `{"batch":[` and `]}` around the comma-separated records of a batch (ASCII: one byte a character). */
 export const BATCH_OPEN = '{"batch":[';
 export const BATCH_CLOSE = ']}';
-
-/** The UTF-8 size of `{"batch":[r1,r2,…]}` for records of these UTF-8 sizes summed. */
-export function batchBodyBytes(recordCount: number, recordBytes: number): number {
-  return BATCH_OPEN.length + Math.max(0, recordCount - 1) + recordBytes + BATCH_CLOSE.length;
-}

@@ -6,12 +6,15 @@ import {
   fastFlatten,
   fastLatin1Text,
   fastOneByte,
+  fastUtf8Into,
   flatten,
   latin1Text,
   oneByte,
   portableFlatten,
   portableLatin1Text,
   portableOneByte,
+  portableUtf8Into,
+  utf8Into,
 } from './v8-fast-paths.js';
 
 /** How V8 stores a string, as its serializer tags it: `"` one byte per character, `c` two. */
@@ -72,4 +75,21 @@ test('oneByte: the same text; the fast path gives a one-byte copy of a two-byte 
   assert.equal(storage(fastOneByte(twoByte)), 'one-byte');
   assert.equal(storage(oneByte(twoByte)), 'one-byte');
   assert.equal(storage(fastOneByte('…')), 'two-byte', 'a non-Latin-1 string is left as it is');
+});
+
+test('utf8Into: utf8Write and write(s, at, "utf8") write the same bytes, also when the buffer is too short', () => {
+  const random = mulberry32(0x0f8);
+  assert.equal(typeof (Buffer.prototype as unknown as { utf8Write?: unknown }).utf8Write, 'function');
+  for (const s of randomStrings(300)) {
+    const size = Math.floor(random() * (Buffer.byteLength(s) + 8));
+    const at = Math.floor(random() * (size + 1));
+    const [fast, portable, chosen] = [0, 1, 2].map(() => Buffer.alloc(size, 0xaa));
+    const n = portableUtf8Into(portable!, s, at);
+    assert.equal(fastUtf8Into(fast!, s, at), n);
+    assert.equal(utf8Into(chosen!, s, at), n);
+    assert.deepEqual(fast, portable);
+    assert.deepEqual(chosen, portable);
+    if (at + Buffer.byteLength(s) <= size)
+      assert.equal(portable!.toString('utf8', at, at + n), Buffer.from(s).toString('utf8'));
+  }
 });

@@ -9,12 +9,19 @@ interface Latin1Slicing {
   latin1Slice(start: number, end: number): string;
 }
 
+interface Utf8Writing {
+  utf8Write(s: string, offset: number, length: number): number;
+}
+
 /**
  * `Buffer#latin1Slice` is what `buf.toString('latin1', start, end)` calls after checking and
  * defaulting its arguments; it is undocumented, so use it only when it is there.
  */
 const HAS_LATIN1_SLICE =
   typeof (Buffer.prototype as unknown as Partial<Latin1Slicing>).latin1Slice === 'function';
+
+/** `Buffer#utf8Write` is what `buf.write(s, offset, 'utf8')` calls after parsing its arguments. */
+const HAS_UTF8_WRITE = typeof (Buffer.prototype as unknown as Partial<Utf8Writing>).utf8Write === 'function';
 
 /** Whether this is V8, whose strings the flattening and one-byte tricks are about. */
 const IS_V8 = typeof process !== 'undefined' && typeof process.versions?.v8 === 'string';
@@ -34,6 +41,23 @@ export function fastLatin1Text(buf: Buffer, start: number, end: number): string 
 
 export function portableLatin1Text(buf: Buffer, start: number, end: number): string {
   return buf.toString('latin1', start, end);
+}
+
+/**
+ * Writes `s` as UTF-8 into `buf` from `at` (as much as fits, whole characters only) and returns the
+ * bytes written. The send queue copies every record into its slabs with it: `utf8Write` skips
+ * `write`'s argument parsing (which accepts four signatures), a sizeable share for a 500-byte record.
+ */
+export function utf8Into(buf: Buffer, s: string, at: number): number {
+  return HAS_UTF8_WRITE ? fastUtf8Into(buf, s, at) : portableUtf8Into(buf, s, at);
+}
+
+export function fastUtf8Into(buf: Buffer, s: string, at: number): number {
+  return (buf as unknown as Utf8Writing).utf8Write(s, at, buf.length - at);
+}
+
+export function portableUtf8Into(buf: Buffer, s: string, at: number): number {
+  return buf.write(s, at, 'utf8');
 }
 
 /**

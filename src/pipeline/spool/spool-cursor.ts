@@ -47,7 +47,7 @@ export function readLines(
           full = true;
           break;
         }
-        const item = decodeLine(buf.toString('utf8', start, nl));
+        const item = decodeLine(buf, start, nl);
         if (item) items.push(item);
         else skippedBytes += nl + 1 - start;
         start = nl + 1;

@@ -1,3 +1,4 @@
+import type { RecordBytes } from '../record-bytes.js';
 import type { ItemKind } from '../send-queue.js';
 
 /**
@@ -8,23 +9,27 @@ import type { ItemKind } from '../send-queue.js';
 const KIND_TO_CHAR: Record<ItemKind, string> = { complete: 'c', start: 's', end: 'e' };
 const CHAR_TO_KIND: Record<string, ItemKind> = { c: 'complete', s: 'start', e: 'end' };
 
-export interface SpooledItem {
+/** An item read back: its record's bytes are a range of the buffer the segment was read into. */
+export interface SpooledItem extends RecordBytes {
   kind: ItemKind;
   seq: number;
-  json: string;
 }
 
 export function encodeLine(kind: ItemKind, seq: number, json: string): string {
   return `${KIND_TO_CHAR[kind]}${seq}\t${json}\n`;
 }
 
-/** Parses a line without its newline; undefined for a torn or foreign line. */
-export function decodeLine(line: string): SpooledItem | undefined {
-  const kind = CHAR_TO_KIND[line[0] ?? ''];
-  const tab = line.indexOf('\t');
-  if (!kind || tab < 2) return undefined;
-  const seq = Number(line.slice(1, tab));
-  const json = line.slice(tab + 1);
-  if (!Number.isSafeInteger(seq) || json[0] !== '{' || json[json.length - 1] !== '}') return undefined;
-  return { kind, seq, json };
+/**
+ * Parses the line in bytes `start` to `end` of `buf` (without its newline); undefined for a torn or
+ * foreign line. The record is not decoded: it is sent as the bytes it was spooled as.
+ */
+export function decodeLine(buf: Buffer, start: number, end: number): SpooledItem | undefined {
+  const kind = CHAR_TO_KIND[String.fromCharCode(buf[start] ?? 0)];
+  const tab = buf.indexOf(0x09, start);
+  if (!kind || tab < start + 2 || tab >= end) return undefined;
+  const seq = Number(buf.toString('latin1', start + 1, tab));
+  const at = tab + 1;
+  if (!Number.isSafeInteger(seq) || end - at < 2 || buf[at] !== 0x7b || buf[end - 1] !== 0x7d)
+    return undefined; // { }
+  return { kind, seq, slab: buf, at, len: end - at };
 }

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { recordText } from '../record-bytes.js';
 import { DeadLetter } from './dead-letter.js';
 import { SeqRuns } from './seq-runs.js';
 import { releaseOwnDir } from './spool-layout.js';
@@ -41,7 +42,7 @@ const rec = (i: number): string =>
 function drain(spool: Spool, batch = 7): string[] {
   const ids: string[] = [];
   for (let b = spool.read(batch, 1 << 20); b; b = spool.read(batch, 1 << 20)) {
-    for (const item of b.items) ids.push((JSON.parse(item.json) as { id: string }).id);
+    for (const item of b.items) ids.push((JSON.parse(recordText(item)) as { id: string }).id);
     spool.commit(b);
   }
   return ids;
@@ -97,7 +98,10 @@ test("a new process adopts a dead one's records and resumes after what the serve
   second.commit(batch);
   const acked = batch.items.length;
   assert.equal(second.adoptedPending(), 60 - acked, 'then kept up to date as batches are acknowledged');
-  const ids = [...batch.items.map((item) => (JSON.parse(item.json) as { id: string }).id), ...drain(second)];
+  const ids = [
+    ...batch.items.map((item) => (JSON.parse(recordText(item)) as { id: string }).id),
+    ...drain(second),
+  ];
   assert.deepEqual(
     ids,
     Array.from({ length: 60 }, (_, i) => `c${i + 40}`),

@@ -1,0 +1,76 @@
+import { utf8Into } from '../shared/v8-fast-paths.js';
+
+/**
+ * A record's JSON as UTF-8 bytes: `len` bytes of `slab` from `at`. Queued records are kept so, not as
+ * strings: a burst of calls that cannot be sent yet (the event loop never turns during it) queues
+ * every record, and as strings each one survived the young generation's collections (V8 grew it to
+ * its maximum, 32 MiB, copying the records) and was then promoted, to be marked and swept again. As
+ * bytes, the record's string is garbage as soon as it is written, and sending copies bytes instead of
+ * encoding the string a second time.
+ */
+export interface RecordBytes {
+  slab: Buffer;
+  at: number;
+  len: number;
+}
+
+/** A record of its own buffer (read from the spool, or truncated). */
+export function recordBytesOf(json: string): RecordBytes {
+  const slab = Buffer.from(json, 'utf8');
+  return { slab, at: 0, len: slab.length };
+}
+
+/** The record's JSON text (the rare paths that need it: spool, truncation, dead letter). */
+export function recordText(r: RecordBytes): string {
+  return r.slab.toString('utf8', r.at, r.at + r.len);
+}
+
+/** Copies the record into `body` at `at`; returns the offset after it. */
+export function copyRecord(r: RecordBytes, body: Buffer, at: number): number {
+  return at + r.slab.copy(body, at, r.at, r.at + r.len);
+}
+
+/**
+ * Slab size. Records are ~0.5 KB: a slab holds ~500, and what a slab cannot hold at its end is at
+ * most a record's worst-case size (below), so little is left unused; an idle client keeps one slab.
+ */
+const SLAB_BYTES = 256 * 1024;
+/** A record whose worst-case size is past this gets a buffer of its own instead of a slab's room. */
+const OWN_BUFFER_FROM = SLAB_BYTES / 8;
+
+/**
+ * Writes records one after the other into slabs (off-heap buffers). A slab is never reused: it is
+ * freed by the GC once no record in it is referenced (queued, in flight, being retried), so every
+ * path that holds an item keeps its bytes, whatever it does with them.
+ */
+export class SlabWriter {
+  private slab = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+
+  /** Writes `json`'s UTF-8 bytes and sets `into` to where they are. */
+  write(json: string, into: RecordBytes): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2), so a record of
+    // `json.length` units always fits `3 * length` bytes: the write is never cut short.
+    const worst = 3 * json.length;
+    if (this.used + worst > this.slab.length) {
+      if (worst > OWN_BUFFER_FROM) {
+        const own = recordBytesOf(json);
+        into.slab = own.slab;
+        into.at = 0;
+        into.len = own.len;
+        return;
+      }
+      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.used = 0;
+    }
+    into.slab = this.slab;
+    into.at = this.used;
+    into.len = utf8Into(this.slab, json, this.used);
+    this.used += into.len;
+  }
+
+  /** Takes back the last write (the record did not fit the queue's bound after all). */
+  undo(r: RecordBytes): void {
+    if (r.slab === this.slab && r.at + r.len === this.used) this.used = r.at;
+  }
+}

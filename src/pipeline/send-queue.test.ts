@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mulberry32 } from '../shared/mulberry32.js';
+import { recordText } from './record-bytes.js';
+import { SendQueue, type ItemKind } from './send-queue.js';
+
+const KINDS: ItemKind[] = ['complete', 'start', 'end'];
+
+test('SendQueue: FIFO order, kinds, seqs, times and bytes kept across ring wrap-around, growth and shrinking', () => {
+  const random = mulberry32(0x5e0);
+  const queue = new SendQueue(1_000_000, 1024 ** 3);
+  const expected: { kind: ItemKind; json: string; seq: number; queuedAt: number }[] = [];
+  let n = 0;
+  // Waves that fill the queue past several doublings, then drain it below a quarter, wrapping the ring.
+  for (const wave of [700, 3000, 200, 9000, 50, 5000]) {
+    for (let i = 0; i < wave; i++) {
+      const kind = KINDS[Math.floor(random() * 3)]!;
+      const json = JSON.stringify({ n: n++, text: 'é…😀'.repeat(Math.floor(random() * 40)) });
+      assert.ok(queue.push(kind, json, 1000 + n));
+      expected.push({ kind, json, seq: queue.lastSeq, queuedAt: 1000 + n });
+      if (random() < 0.01) queue.takeSeq(); // seqs of spilled items leave gaps
+    }
+    const keep = Math.floor(expected.length * random() * 0.2);
+    while (expected.length > keep) {
+      const want = expected.shift()!;
+      assert.equal(queue.peek()?.seq, want.seq);
+      const got = queue.shift()!;
+      assert.deepEqual({ kind: got.kind, json: recordText(got), seq: got.seq, queuedAt: got.queuedAt }, want);
+    }
+    assert.equal(queue.length, expected.length);
+    assert.equal(
+      queue.bytes,
+      expected.reduce((b, e) => b + Buffer.byteLength(e.json), 0),
+    );
+  }
+});
+
+test('SendQueue: refuses what passes the item or byte bound (UTF-8 bytes), and takes more once drained', () => {
+  const byItems = new SendQueue(2, 1024);
+  assert.ok(byItems.push('complete', '{"a":1}'));
+  assert.ok(byItems.push('complete', '{"a":2}'));
+  assert.equal(byItems.push('complete', '{"a":3}'), false);
+  byItems.shift();
+  assert.ok(byItems.push('complete', '{"a":3}'));
+
+  const json = `{"t":"${'é'.repeat(20)}"}`; // 28 characters, 48 bytes
+  const byBytes = new SendQueue(100, 90);
+  assert.ok(byBytes.push('start', json));
+  assert.equal(
+    byBytes.push('start', json),
+    false,
+    '96 bytes pass 90 (its 56 characters would not): written, then taken back',
+  );
+  assert.equal(byBytes.bytes, 48);
+  assert.ok(byBytes.push('end', `{"x":"${'1'.repeat(34)}"}`));
+  assert.equal(byBytes.bytes, 90);
+  assert.equal(recordText(byBytes.shift()!), json);
+});
