@@ -5,6 +5,8 @@ import { init, op, type WeftClient } from '../src/index.js';
 import { launchBrowser, openPage, screenshot, waitForCount } from './helpers/browser.js';
 import { seedEvaluations, seedTraces, startRunningAgent } from './helpers/ui-seed.js';
 import { WeftServer } from './helpers/weft-server.js';
+import { formatCount } from '../src/ui/lib/call-format.js';
+import { tracePath } from '../src/ui/lib/ui-routes.js';
 
 const P = 'acme/chatbot';
 const quiet = { warn: () => {} };
@@ -323,6 +325,48 @@ describe('the web UI in a real browser', () => {
     assert.ok(code.includes(`serverUrl: "${server.url}"`), code);
     assert.ok(code.includes('project: "acme/empty"'), code);
     await screenshot(page, '13-empty-project');
+  });
+
+  test('an OTLP trace: tokens and cost of the trace are its LLM spans summed (the root reports none)', async () => {
+    const traceId = 'a1'.repeat(16);
+    const nano = (ms: number) => String(BigInt(Date.now() - 60_000 + ms) * 1_000_000n);
+    const attr = (key: string, value: string | number) => ({
+      key,
+      value: typeof value === 'string' ? { stringValue: value } : { intValue: String(value) },
+    });
+    const span = (spanId: string, parentSpanId: string, name: string, tokens?: [number, number]) => ({
+      traceId,
+      spanId,
+      parentSpanId,
+      name,
+      kind: 1,
+      startTimeUnixNano: nano(0),
+      endTimeUnixNano: nano(500),
+      attributes: tokens
+        ? [
+            attr('gen_ai.request.model', 'gpt-4o-mini'),
+            attr('gen_ai.usage.input_tokens', tokens[0]),
+            attr('gen_ai.usage.output_tokens', tokens[1]),
+          ]
+        : [],
+    });
+    const spans = [
+      span('b1'.repeat(8), '', 'otel_agent'),
+      span('b2'.repeat(8), 'b1'.repeat(8), 'chat gpt-4o-mini', [1000, 500]),
+      span('b3'.repeat(8), 'b1'.repeat(8), 'chat gpt-4o-mini', [1000, 500]),
+    ];
+    const res = await fetch(`${server.url}/otel/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-weft-project': 'acme/otel' },
+      body: JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: {}, spans }] }] }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    await page.goto(server.url + tracePath('acme/otel', traceId));
+    await page.getByTestId('trace-title').filter({ hasText: 'otel_agent' }).waitFor();
+    await page.locator('.trace-header .meta-item', { hasText: `${formatCount(3000)} tokens` }).waitFor();
+    const cost = await page.getByTestId('trace-cost').innerText();
+    assert.match(cost, /^\$\d/, 'a price from the built-in table');
+    await screenshot(page, '14-otlp-trace');
   });
 
   test('nothing was fetched from another origin and the page logged no errors', () => {

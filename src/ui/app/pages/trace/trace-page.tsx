@@ -4,9 +4,9 @@ import {
   formatCount,
   formatDuration,
   formatTimestamp,
-  tokenUsage,
   formatCost,
 } from '../../../lib/call-format.js';
+import { traceUsage } from '../../../lib/trace-usage.js';
 import { routePath, tracePath } from '../../../lib/ui-routes.js';
 import { ErrorBanner } from '../../components/error-banner.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -55,7 +55,7 @@ export function TracePage({
       return next;
     });
 
-  const usage = tokenUsage(root?.call.summary);
+  const usage = useMemo(() => (tree ? traceUsage(tree.roots) : null), [tree]);
   const duration =
     root?.startMs != null
       ? (root.endMs ?? (root.call.status === 'running' ? now : root.startMs)) - root.startMs
