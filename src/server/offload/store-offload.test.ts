@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
+import {
+  CLICKHOUSE_SKIP,
+  CLICKHOUSE_URL,
+  TestDatabases,
+} from '../../store/clickhouse/test-databases.test-helper.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { generateApiKey, hashApiKey } from '../api-key.js';
 import { startServer } from '../start-server.js';
@@ -11,7 +16,11 @@ import type { RunningServer } from '../start-server.js';
 import { completeCall, startedCall } from '../test-app.test-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-offload-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const databases = new TestDatabases();
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (CLICKHOUSE_URL) await databases.dropAll();
+});
 let n = 0;
 const dbPath = () => join(dir, `db-${++n}.db`);
 
@@ -173,6 +182,31 @@ describe('large call writes in the write worker', () => {
       await server.close();
     }
   });
+
+  test(
+    'on ClickHouse: large writes go to the worker, pages are read in place',
+    { skip: CLICKHOUSE_SKIP },
+    async () => {
+      const server = await startServer({
+        port: 0,
+        storeKind: 'clickhouse',
+        clickhouse: { url: CLICKHOUSE_URL, database: databases.fresh() },
+        offloadBodyBytes: OFFLOAD,
+      });
+      try {
+        const big = completeCall({ inputs: { pad } });
+        assert.equal((await post(server, '/v2/acme/chatbot/calls/complete', { batch: [big] })).status, 200);
+        const read = await post(server, '/call/read', { project_id: 'acme/chatbot', id: big.id });
+        assert.deepEqual(((await read.json()) as { call: { inputs: unknown } }).call.inputs, { pad });
+        const page = await post(server, '/calls/query', { project_id: 'acme/chatbot', limit: 5 });
+        assert.equal(((await page.json()) as { calls: unknown[] }).calls.length, 1);
+        const { offloaded_writes, offloaded_pages } = await stats(server);
+        assert.deepEqual({ offloaded_writes, offloaded_pages }, { offloaded_writes: 1, offloaded_pages: 0 });
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   test('offloadBodyBytes is validated with its name', async () => {
     await assert.rejects(startServer({ port: 0, db: dbPath(), offloadBodyBytes: -1 }), /offloadBodyBytes/);
