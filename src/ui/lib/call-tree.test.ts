@@ -1,30 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CallRecord } from '../../shared/call-types.js';
+import { treeCall } from './call-record.test-helper.js';
 import { CallTree, waterfallBar } from './call-tree.js';
 
-function call(id: string, parent: string | null, startS: number, endS: number | null): CallRecord {
-  return {
-    project_id: 'a/b',
-    id,
-    trace_id: 't',
-    parent_id: parent,
-    op_name: id,
-    display_name: null,
-    thread_id: null,
-    turn_id: null,
-    started_at: new Date(startS * 1000).toISOString(),
-    ended_at: endS === null ? null : new Date(endS * 1000).toISOString(),
-    attributes: null,
-    inputs: null,
-    output: null,
-    exception: null,
-    summary: null,
-    wb_user_id: null,
-    wb_run_id: null,
-    status: endS === null ? 'running' : 'success',
-  };
-}
+const call = treeCall;
 
 const calls = [
   call('b', 'root', 3, 4),

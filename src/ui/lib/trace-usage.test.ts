@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CallRecord, CallSummary } from '../../shared/call-types.js';
+import type { CallSummary } from '../../shared/call-types.js';
+import { treeCall } from './call-record.test-helper.js';
 import { CallTree } from './call-tree.js';
 import { traceUsage } from './trace-usage.js';
 
-function call(id: string, parent: string | null, summary: CallSummary | null = null): CallRecord {
-  return {
-    project_id: 'a/b',
-    id,
-    trace_id: 't',
-    parent_id: parent,
-    op_name: id,
-    display_name: null,
-    started_at: '2026-12-07T00:00:00.000Z',
-    ended_at: '2026-12-07T00:00:01.000Z',
-    status: 'success',
-    inputs: {},
-    output: null,
-    exception: null,
-    attributes: {},
-    summary,
-  } as unknown as CallRecord;
-}
+const call = (id: string, parent: string | null, summary: CallSummary | null = null) =>
+  treeCall(id, parent, 0, 1, summary);
 
 const usage = (model: string, prompt: number, completion: number, cost?: number): CallSummary => ({
   usage: {
