@@ -24,6 +24,7 @@ import { serverStatsRoutes } from './routes/server-stats.js';
 import { staticUi } from './static-ui.js';
 import type { StaticUiOptions } from './static-ui.js';
 import { StreamLimiter } from './stream-limiter.js';
+import { gatedWrites } from './offload/gated-writes.js';
 import type { StoreOffload } from './offload/store-offload.js';
 
 /** Caps and timeout of `/calls/stream_query` streams; each defaults to the `DEFAULTS` field of its name. */
@@ -96,9 +97,11 @@ function resolveDeps(options: AppOptions): RouteDeps {
     throw new InvalidOptionError('auth.anonymous', anonymous, '"local", "anyone" or "nobody"');
   }
   const streams = options.streams ?? {};
+  const { offload } = options;
   return {
-    store: options.store,
-    ...(options.offload === undefined ? {} : { offload: options.offload }),
+    // With a store worker on SQLite, the event loop's writes wait while the worker writes.
+    store: offload?.exclusiveWrites ? gatedWrites(options.store, () => offload.idle()) : options.store,
+    ...(offload === undefined ? {} : { offload }),
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
     streamChunkBytes: positiveInteger(
       'streamChunkBytes',

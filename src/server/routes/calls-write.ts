@@ -4,7 +4,7 @@ import type { AppEnv, RouteDeps } from '../app-env.js';
 import { authorizeProject } from '../auth.js';
 import { parseJsonObject, readBody } from '../read-body.js';
 import { checkProjectId } from '../validation/project-id.js';
-import type { CallIngest, CallWriteKind } from './call-writes.js';
+import type { CallWriteKind } from './call-writes.js';
 import { writeCalls } from './call-writes.js';
 
 /**
@@ -12,14 +12,11 @@ import { writeCalls } from './call-writes.js';
  * authorised, then written with one `store.ingest` call (one transaction): all of it or nothing
  * (call-writes.ts). A body of at least `offload.minBytes` is parsed and written in the write worker
  * (offload/store-offload.ts), so a large call never holds the event loop; while one is being written
- * to a single-writer store (SQLite), the event loop's own call writes wait for it.
+ * to a single-writer store (SQLite), the event loop's own writes wait for it (`deps.store` is gated).
  */
 export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { offload } = deps;
-  const store: CallIngest = offload?.exclusiveWrites
-    ? { ingest: async (parts) => offload.idle().then(() => deps.store.ingest(parts)) }
-    : deps.store;
+  const { offload, store } = deps;
 
   const write = async (c: Context<AppEnv>, kind: CallWriteKind, pathProject?: string) => {
     const bytes = await readBody(c.req.raw, deps.maxBodyBytes);
