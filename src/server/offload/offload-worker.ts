@@ -22,6 +22,8 @@ opened.catch(() => undefined); // reported with the first request
 const BATCH_CHARS = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 const collectGarbage = exposedGc();
+/** Bodies from this size on are followed by full collections (see `write`). */
+const GC_FROM_BYTES = 8 * 1024 * 1024;
 /** Pages being read, and those of them the event loop no longer wants. */
 const active = new Set<number>();
 const cancelled = new Set<number>();
@@ -45,15 +47,18 @@ async function close(): Promise<void> {
 }
 
 async function write(request: OffloadRequest & { type: 'write' }): Promise<void> {
+  // A full collection costs a few ms: worth it after a body large enough to leave tens of MiB behind,
+  // not after each of a bulk load's few-MiB batches (V8's own scavenges handle those).
+  const collect = request.bytes.length >= GC_FROM_BYTES ? collectGarbage : () => undefined;
   try {
     const store = await opened;
     const body = takeBody(request);
-    collectGarbage(); // the body's bytes and text: ~2× its size, no longer needed
+    collect(); // the body's bytes and text: ~2× its size, no longer needed
     post({ id: request.id, type: 'written', body: await writeCalls(store, request.job, body) });
   } catch (err) {
     post({ id: request.id, type: 'failed', answer: answerOf(err) });
   } finally {
-    collectGarbage(); // the parsed body and its serialised columns
+    collect(); // the parsed body and its serialised columns
   }
 }
 
