@@ -19,6 +19,12 @@ export const DEFAULTS = {
    */
   offloadBodyBytes: 1024 * 1024,
   /**
+   * Most bytes of call write bodies handed to the store worker and not yet written (a body larger than
+   * this alone is still taken when nothing is queued). More get a 429 with `Retry-After: 1` instead of
+   * waiting in memory (the SDK retries).
+   */
+  offloadQueueBytes: 128 * 1024 * 1024,
+  /**
    * Most embedded protobuf messages (spans, events, attributes, values) in one OTLP/protobuf request
    * (`POST /otel/v1/traces`). Counted before decoding: a few bytes per empty message decode into
    * ~100 times their size in objects, so the body limit alone would let one request take gigabytes.

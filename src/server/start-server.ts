@@ -84,7 +84,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const store = options.store ?? (await openStore(db, options));
   const offload =
     options.store === undefined && offloadBytes > 0 && !isMemoryDb(db, options.storeKind)
-      ? new StoreOffload({ db, storeKind: options.storeKind, clickhouse: options.clickhouse }, offloadBytes)
+      ? new StoreOffload(
+          { db, storeKind: options.storeKind, clickhouse: options.clickhouse },
+          offloadBytes,
+          DEFAULTS.offloadQueueBytes,
+        )
       : undefined;
   try {
     const bind = await resolveBindAddress(host, port, options.insecure ?? false);

@@ -11,7 +11,9 @@ import {
 } from '../../store/clickhouse/test-databases.test-helper.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { generateApiKey, hashApiKey } from '../api-key.js';
+import { HttpError } from '../http-error.js';
 import { startServer } from '../start-server.js';
+import { StoreOffload } from './store-offload.js';
 import type { RunningServer } from '../start-server.js';
 import { completeCall, startedCall } from '../test-app.test-helper.js';
 
@@ -207,6 +209,33 @@ describe('large call writes in the write worker', () => {
       }
     },
   );
+
+  test('bodies queued for the worker are bounded: past the bound a write is a 429 with Retry-After', async () => {
+    const db = dbPath();
+    await SqliteStore.open(db).close(); // the worker opens an existing, migrated file
+    const offload = new StoreOffload({ db }, 1, 10_000);
+    const job = {
+      kind: 'complete' as const,
+      pathProject: 'acme/chatbot',
+      principal: { kind: 'anonymous' as const },
+    };
+    const body = () =>
+      Buffer.from(JSON.stringify({ batch: [completeCall({ inputs: { pad: 'y'.repeat(7000) } })] }));
+    try {
+      const first = offload.write(job, body());
+      await assert.rejects(offload.write(job, body()), (err: unknown) => {
+        assert.ok(err instanceof HttpError);
+        assert.equal(err.status, 429);
+        assert.equal(err.retryAfterSeconds, 1);
+        return true;
+      });
+      assert.deepEqual(await first, {});
+      assert.deepEqual(await offload.write(job, body()), {}, 'taken again once the queue drained');
+      assert.equal(offload.offloadedWrites, 2);
+    } finally {
+      await offload.close();
+    }
+  });
 
   test('offloadBodyBytes is validated with its name', async () => {
     await assert.rejects(startServer({ port: 0, db: dbPath(), offloadBodyBytes: -1 }), /offloadBodyBytes/);

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { CallsQuery } from '../../store/trace-store.js';
 import type { CallWriteJob } from '../routes/call-writes.js';
 import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
+import { HttpError } from '../http-error.js';
 import { OffloadedError } from './offloaded-error.js';
 
 /**
@@ -26,6 +27,7 @@ export class StoreOffload {
   private readonly pending = new Map<number, (reply: OffloadReply) => void>();
   private nextId = 1;
   private writesInFlight = 0;
+  private queuedBytes = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   /** Writes run in the worker since the server started (for `/server_stats` and tests). */
@@ -37,6 +39,8 @@ export class StoreOffload {
     private readonly config: OffloadConfig,
     /** Bodies of at least this many bytes are written in the worker. */
     readonly minBytes: number,
+    /** Most bytes of bodies handed to the worker and not yet written; past it, `write` refuses. */
+    private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   /** One writer at a time on the store (SQLite): see {@link idle}. Pages are read in the worker too. */
@@ -44,11 +48,25 @@ export class StoreOffload {
     return this.config.storeKind !== 'clickhouse';
   }
 
-  /** Writes `job` with its raw JSON body in the worker; resolves with the JSON answer, or rejects. */
+  /**
+   * Writes `job` with its raw JSON body in the worker; resolves with the JSON answer, or rejects. While
+   * the bodies already handed over and not yet written exceed `maxQueuedBytes` (clients sending large
+   * calls faster than they can be written), it refuses at once with a 429 and `Retry-After`: the
+   * body's memory is let go rather than queued.
+   */
   async write(job: CallWriteJob, body: Buffer): Promise<Record<string, unknown>> {
+    const size = body.length;
+    if (this.queuedBytes > 0 && this.queuedBytes + size > this.maxQueuedBytes) {
+      throw new HttpError(
+        429,
+        `too many large call writes in progress (${this.queuedBytes} bytes queued); retry shortly`,
+        { retryAfterSeconds: 1 },
+      );
+    }
     const bytes = transferable(body);
     this.offloadedWrites++;
     this.writesInFlight++;
+    this.queuedBytes += size;
     try {
       const reply = await new Promise<OffloadReply>((resolve) => {
         const id = this.send({ type: 'write', id: 0, job, bytes }, resolve, [bytes.buffer as ArrayBuffer]);
@@ -57,6 +75,7 @@ export class StoreOffload {
       if (reply.type === 'written') return reply.body;
       throw new OffloadedError(reply.type === 'failed' ? reply.answer : unexpected(reply).answer);
     } finally {
+      this.queuedBytes -= size;
       if (--this.writesInFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
