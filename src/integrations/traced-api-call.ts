@@ -239,11 +239,14 @@ function finish(state: CallState, output: unknown): void {
     if (usage && model && state.call.handle) {
       markUsageReported(o!);
       const price = priceOf(model, state.prices);
-      state.call.handle.addUsage(model, {
+      const counts: Record<string, number> = {
         requests: 1,
-        ...usage,
-        ...(price ? { cost_usd: costUsd(usage, price) } : {}),
-      });
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        total_tokens: usage.total_tokens,
+      };
+      if (price) counts.cost_usd = costUsd(usage, price);
+      state.call.handle.addUsage(model, counts);
     }
   } catch {
     // usage of an unexpected shape: the call is recorded without it

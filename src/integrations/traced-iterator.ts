@@ -31,26 +31,28 @@ export function observeIterator(
   };
   // The reader gets the inner step's promise itself; the observation is a reaction registered on it
   // first, so it sees each step before the reader resumes, without an extra promise hop per chunk.
+  // The reactions are made once per iterator, not per step.
+  const step = (r: IteratorResult<unknown>, abandon: boolean): void => {
+    // A step of any shape goes back to the reader untouched; an unreadable one ends the call.
+    let done = true;
+    let value: unknown;
+    try {
+      done = r.done === true;
+      if (!done) value = r.value;
+    } catch {
+      done = true;
+    }
+    if (done || abandon) end(undefined);
+    else chunk(value);
+  };
+  const onNext = (r: IteratorResult<unknown>): void => step(r, false);
+  const onReturn = (r: IteratorResult<unknown>): void => step(r, true);
+  const onThrown = (thrown: unknown): void => end({ thrown });
   const settle = (
     p: Promise<IteratorResult<unknown>>,
     abandon: boolean,
   ): Promise<IteratorResult<unknown>> => {
-    p.then(
-      (r) => {
-        // A step of any shape goes back to the reader untouched; an unreadable one ends the call.
-        let done = true;
-        let value: unknown;
-        try {
-          done = r.done === true;
-          if (!done) value = r.value;
-        } catch {
-          done = true;
-        }
-        if (done || abandon) end(undefined);
-        else chunk(value);
-      },
-      (thrown: unknown) => end({ thrown }),
-    );
+    p.then(abandon ? onReturn : onNext, onThrown);
     return p;
   };
   const it: AsyncIterableIterator<unknown> = {

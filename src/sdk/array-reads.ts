@@ -5,17 +5,42 @@
  * before reading the array, so that an index getter runs once per serialization.
  */
 export class ArrayReads {
-  /** Created on the first array: most values have none. */
-  arrays: Map<object, unknown[]> | undefined = undefined;
+  /** The first few arrays and their reads, side by side (most values have at most a few arrays). */
+  private readonly keys: object[] = [];
+  private readonly reads: unknown[][] = [];
+  /** Every array, once there are more than `INLINE` of them. */
+  private map: Map<object, unknown[]> | undefined = undefined;
+
+  /** What was read so far, per array, for the full serializer; undefined when no array was read. */
+  get arrays(): Map<object, unknown[]> | undefined {
+    if (this.map) return this.map;
+    if (this.keys.length === 0) return undefined;
+    return (this.map = new Map(this.keys.map((k, i) => [k, this.reads[i]!])));
+  }
 
   /** What was read from `array` so far; the caller appends what it reads next. */
   of(array: object): unknown[] {
-    const arrays = (this.arrays ??= new Map());
-    let seen = arrays.get(array);
-    if (seen === undefined) arrays.set(array, (seen = []));
+    const map = this.map;
+    if (map !== undefined) {
+      let seen = map.get(array);
+      if (seen === undefined) map.set(array, (seen = []));
+      return seen;
+    }
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === array) return this.reads[i]!;
+    const seen: unknown[] = [];
+    if (keys.length < INLINE) {
+      keys.push(array);
+      this.reads.push(seen);
+    } else {
+      this.arrays!.set(array, seen);
+    }
     return seen;
   }
 }
+
+/** Arrays kept side by side before `ArrayReads` switches to a Map (a linear search up to this many). */
+const INLINE = 8;
 
 const thrown = new WeakSet<object>();
 

@@ -165,3 +165,31 @@ test('an array shared by two keys is read once and written twice', () => {
   assert.equal(toJsonText({ a: shared.array, b: shared.array }), '{"a":[1,"two",3],"b":[1,"two",3]}');
   assert.equal(shared.reads(), 1);
 });
+
+test('a copied object (it holds an array) keeps a __proto__ key as data, and its prototype', () => {
+  const parsed = JSON.parse('{"a":[1,2],"__proto__":{"polluted":true},"b":[3]}') as object;
+  same(parsed);
+  assert.equal(toJsonText(parsed), '{"a":[1,2],"__proto__":{"polluted":true},"b":[3]}');
+  const bare = Object.assign(Object.create(null) as object, { list: [1], x: 'y' });
+  same(bare);
+  assert.equal(toJsonText(bare), '{"list":[1],"x":"y"}');
+});
+
+test('many arrays in one value: each element is read once past the inline slots', () => {
+  let reads = 0;
+  const arrays = Array.from({ length: 20 }, (_, i) => {
+    const a = [i, i + 1];
+    Object.defineProperty(a, 1, {
+      get: () => {
+        reads++;
+        return i + 1;
+      },
+      enumerable: true,
+    });
+    return a;
+  });
+  const value = { arrays, again: arrays[3] };
+  const text = toJsonText(value);
+  assert.equal(reads, 20);
+  assert.equal(JSON.parse(text).arrays[19][1], 20);
+});

@@ -146,8 +146,8 @@ function check(
         if (d === undefined || d.get !== undefined || d.set !== undefined) return SLOW;
         const plain = check(d.value, depth + 1, limits, budget, reads);
         if (plain === SLOW) return SLOW;
-        if (plain !== d.value && copy === undefined) copy = copyKeysBefore(value, key);
-        if (copy !== undefined) copy[key] = plain;
+        if (plain !== d.value && copy === undefined) copy = copyKeysBefore(value, key, proto === null);
+        if (copy !== undefined) put(copy, key, plain);
       }
       return copy ?? value;
     }
@@ -189,12 +189,27 @@ function checkArray(
   return copy ?? (seen.length === n ? seen : seen.slice(0, n));
 }
 
-/** A null-prototype copy of the (already checked, getter-free) properties of `value` before `stop`. */
-function copyKeysBefore(value: object, stop: string): Record<string, unknown> {
-  const copy = Object.create(null) as Record<string, unknown>; // so that a `__proto__` key stays a key
+/**
+ * A copy of the (already checked, getter-free) properties of `value` before `stop`, written through
+ * `put`: an ordinary object when `value` is one (a null-prototype object is a slow dictionary for
+ * `JSON.stringify`).
+ */
+function copyKeysBefore(value: object, stop: string, nullProto: boolean): Record<string, unknown> {
+  // A null-prototype value keeps one: its copy must not see a (polluted) Object.prototype.toJSON.
+  const copy = (nullProto ? Object.create(null) : {}) as Record<string, unknown>;
   for (const key in value) {
     if (key === stop) break;
-    copy[key] = ownDescriptor(value, key)!.value;
+    put(copy, key, ownDescriptor(value, key)!.value);
   }
   return copy;
+}
+
+/** `copy[key] = v`, except that a `__proto__` key stays a key (a data property), not the prototype. */
+function put(copy: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') defineData(copy, key, v);
+  else copy[key] = v;
+}
+
+function defineData(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 }

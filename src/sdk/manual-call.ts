@@ -1,6 +1,7 @@
 import { currentFrame, traceContext, type TraceFrame } from './call-context.js';
 import type { OpMeta } from './call-recorder.js';
 import { opNameMembers } from '../shared/record-writer.js';
+import { flatten } from '../shared/v8-fast-paths.js';
 import { activeClient } from './client-registry.js';
 import type { ClientCore } from './client-core.js';
 import type { CallHandle, RunningCall } from './running-call.js';
@@ -50,7 +51,7 @@ export class ManualCall {
       eager: options.eagerCallStart === true,
       params: { names: [], rest: false },
       inputKeys: undefined,
-      fixedOpNameMembers: opNameMembers(options.opName, options.displayName, undefined, undefined),
+      fixedOpNameMembers: fixedOpNameMembers(options.opName, options.displayName),
       callDisplayName: options.displayName,
       postprocessInputs: () => inputs,
       postprocessOutput: undefined,
@@ -106,4 +107,19 @@ export class ManualCall {
       this.client.reportInternalError(err);
     }
   }
+}
+
+/** `opNameMembers` of op names started without a display name (client wrappers: a few names, every call). */
+const namedMembers = new Map<string, string>();
+const MAX_CACHED_NAMES = 1000;
+
+/** The op name members of a call outside a thread; one flat string per op name when there is no display name. */
+function fixedOpNameMembers(opName: string, displayName: string | undefined): string {
+  if (displayName !== undefined) return opNameMembers(opName, displayName, undefined, undefined);
+  let members = namedMembers.get(opName);
+  if (members === undefined) {
+    members = flatten(opNameMembers(opName, undefined, undefined, undefined));
+    if (namedMembers.size < MAX_CACHED_NAMES) namedMembers.set(opName, members);
+  }
+  return members;
 }

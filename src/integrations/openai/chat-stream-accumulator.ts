@@ -27,23 +27,31 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   add(chunk: unknown): void {
     if (chunk === null || typeof chunk !== 'object') return;
     const c = chunk as Rec;
-    for (const key of HEAD_KEYS) if (c[key] !== undefined && c[key] !== null) this.head[key] = c[key];
-    if (c.usage) this.usage = c.usage;
-    if (!Array.isArray(c.choices)) return;
-    for (const raw of c.choices as Rec[]) {
-      const index = typeof raw.index === 'number' ? raw.index : 0;
+    for (const key of HEAD_KEYS) {
+      const v = c[key];
+      if (v !== undefined && v !== null) this.head[key] = v;
+    }
+    const usage = c.usage;
+    if (usage) this.usage = usage;
+    const rawChoices = c.choices;
+    if (!Array.isArray(rawChoices)) return;
+    for (const raw of rawChoices as Rec[]) {
+      const rawIndex = raw.index;
+      const index = typeof rawIndex === 'number' ? rawIndex : 0;
       let choice = this.choices.get(index);
       if (!choice) {
         choice = { index, message: { role: 'assistant', content: null }, finish_reason: null };
         this.choices.set(index, choice);
       }
-      if (raw.finish_reason) choice.finish_reason = raw.finish_reason;
+      const finish = raw.finish_reason;
+      if (finish) choice.finish_reason = finish;
       const delta = (raw.delta ?? {}) as Rec;
       const m = choice.message;
-      if (typeof delta.role === 'string') m.role = delta.role;
-      if (typeof delta.content === 'string') m.content = (m.content ?? '') + delta.content;
-      if (typeof delta.refusal === 'string') m.refusal = (m.refusal ?? '') + delta.refusal;
-      if (Array.isArray(delta.tool_calls)) for (const t of delta.tool_calls as Rec[]) this.addToolCall(m, t);
+      const { role, content, refusal, tool_calls: toolCalls } = delta;
+      if (typeof role === 'string') m.role = role;
+      if (typeof content === 'string') m.content = (m.content ?? '') + content;
+      if (typeof refusal === 'string') m.refusal = (m.refusal ?? '') + refusal;
+      if (Array.isArray(toolCalls)) for (const t of toolCalls as Rec[]) this.addToolCall(m, t);
     }
   }
 
@@ -63,12 +71,12 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   }
 
   output(): unknown {
-    const choices = [...this.choices.values()].sort((a, b) => a.index - b.index);
-    return {
-      ...this.head,
-      object: 'chat.completion',
-      choices,
-      ...(this.usage ? { usage: this.usage } : {}),
-    };
+    const choices = [...this.choices.values()];
+    if (choices.length > 1) choices.sort((a, b) => a.index - b.index);
+    const out: Rec = { ...this.head };
+    out.object = 'chat.completion';
+    out.choices = choices;
+    if (this.usage) out.usage = this.usage;
+    return out;
   }
 }
