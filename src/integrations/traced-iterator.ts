@@ -1,3 +1,5 @@
+import { STEP_DONE, stepValue } from '../sdk/traced-iterators.js';
+
 /** Observes a streamed response: each chunk, and the end (done, thrown, or abandoned by the reader). */
 export interface StreamObserver {
   chunk(value: unknown): void;
@@ -34,15 +36,8 @@ export function observeIterator(
   // The reactions are made once per iterator, not per step.
   const step = (r: IteratorResult<unknown>, abandon: boolean): void => {
     // A step of any shape goes back to the reader untouched; an unreadable one ends the call.
-    let done = true;
-    let value: unknown;
-    try {
-      done = r.done === true;
-      if (!done) value = r.value;
-    } catch {
-      done = true;
-    }
-    if (done || abandon) end(undefined);
+    const value = stepValue(r);
+    if (value === STEP_DONE || abandon) end(undefined);
     else chunk(value);
   };
   const onNext = (r: IteratorResult<unknown>): void => step(r, false);

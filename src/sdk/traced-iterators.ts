@@ -25,15 +25,8 @@ class IterationRecord {
    */
   stepped<R>(r: IteratorResult<unknown, R>, abandoned: boolean): void {
     if (this.done) return;
-    let done = true;
-    let value: unknown;
-    try {
-      done = r.done === true;
-      if (!done) value = r.value;
-    } catch {
-      done = true;
-    }
-    if (done || abandoned) {
+    const value = stepValue(r);
+    if (value === STEP_DONE || abandoned) {
       this.done = true;
       this.end(this.items);
     } else if (this.items.length < this.maxItems) this.items.push(value);
@@ -113,4 +106,20 @@ export function traceAsyncIterator<T, R, N>(
   };
   Object.setPrototypeOf(wrapped, Object.getPrototypeOf(inner));
   return wrapped as unknown as AsyncGenerator<T, R, N>;
+}
+
+/** What {@link stepValue} gives for a step that is done, or that cannot be read. */
+export const STEP_DONE: unique symbol = Symbol('weft.stepDone');
+
+/**
+ * The value of an iterator step, read as the user's loop would (`done`, then `value` if not done), or
+ * {@link STEP_DONE} when it is done or reading it throws (a generator whose `next` was replaced may
+ * return anything).
+ */
+export function stepValue(r: IteratorResult<unknown>): unknown {
+  try {
+    return r.done === true ? STEP_DONE : r.value;
+  } catch {
+    return STEP_DONE;
+  }
 }
