@@ -327,7 +327,7 @@ describe('the web UI in a real browser', () => {
     await screenshot(page, '13-empty-project');
   });
 
-  test('an OTLP trace: tokens and cost of the trace are its LLM spans summed (the root reports none)', async () => {
+  test('an OTLP trace: tokens and cost of the trace (view and calls table) are its LLM spans summed', async () => {
     const traceId = 'a1'.repeat(16);
     const nano = (ms: number) => String(BigInt(Date.now() - 60_000 + ms) * 1_000_000n);
     const attr = (key: string, value: string | number) => ({
@@ -367,6 +367,11 @@ describe('the web UI in a real browser', () => {
     const cost = await page.getByTestId('trace-cost').innerText();
     assert.match(cost, /^\$\d/, 'a price from the built-in table');
     await screenshot(page, '14-otlp-trace');
+    // The calls table totals the trace for its root row too.
+    await page.goto(`${server.url}/projects/acme/otel/calls`);
+    const row = page.locator('[data-testid=calls-table] tbody tr', { hasText: 'otel_agent' });
+    await row.locator('td', { hasText: formatCount(3000) }).waitFor();
+    await row.locator('td', { hasText: cost }).waitFor();
   });
 
   test('nothing was fetched from another origin and the page logged no errors', () => {

@@ -16,6 +16,7 @@ import { useAsync } from '../../hooks/use-async.js';
 import { useInterval } from '../../hooks/use-interval.js';
 import { navigate } from '../../router/navigation.js';
 import { CallsTable } from './calls-table.js';
+import { useTraceUsages } from './use-trace-usages.js';
 import { CallsToolbar } from './calls-toolbar.js';
 import { Pager } from './pager.js';
 
@@ -63,6 +64,7 @@ export function CallsPage({ projectId, search }: { projectId: string; search: UR
   const opNames = useAsync((signal) => listOpNames(projectId, signal), [projectId]);
 
   const calls = page.data?.calls;
+  const traceUsages = useTraceUsages(projectId, calls);
   const unfiltered =
     view.op === '' && view.status === '' && view.range === 'all' && view.search.trim() === '';
   const projectEmpty = unfiltered && count.data?.count === 0;
@@ -127,6 +129,7 @@ export function CallsPage({ projectId, search }: { projectId: string; search: UR
             sort={view.sort}
             rootsOnly={view.rootsOnly}
             onSort={(sort) => change({ sort })}
+            traceUsages={traceUsages}
           />
           <Pager
             pageSize={view.pageSize}

@@ -10,6 +10,7 @@ import {
   opShortName,
   tokenUsage,
   formatCost,
+  type TokenUsage,
 } from '../../../lib/call-format.js';
 import { tracePath } from '../../../lib/ui-routes.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -26,7 +27,8 @@ interface Column {
   /** Direction of the first click on the header. */
   firstDirection?: 'asc' | 'desc';
   className?: string;
-  render: (call: CallRecord, projectId: string, now: number) => ReactNode;
+  /** `usage`: the call's own, or for a root without any, its trace's (see `traceUsages`). */
+  render: (call: CallRecord, projectId: string, now: number, usage: TokenUsage | null) => ReactNode;
 }
 
 const COLUMNS: Column[] = [
@@ -74,8 +76,7 @@ const COLUMNS: Column[] = [
     id: 'tokens',
     label: 'Tokens',
     className: 'col-num',
-    render: (c) => {
-      const usage = tokenUsage(c.summary);
+    render: (_c, _p, _n, usage) => {
       if (!usage) return <span className="muted">–</span>;
       return (
         <span title={`${usage.prompt} prompt + ${usage.completion} completion (${usage.models.join(', ')})`}>
@@ -88,8 +89,8 @@ const COLUMNS: Column[] = [
     id: 'cost',
     label: 'Cost',
     className: 'col-num',
-    render: (c) => {
-      const cost = tokenUsage(c.summary)?.costUsd ?? null;
+    render: (_c, _p, _n, usage) => {
+      const cost = usage?.costUsd ?? null;
       if (cost === null) return <span className="muted">–</span>;
       return <span title="Estimated cost of the call and its children">{formatCost(cost)}</span>;
     },
@@ -123,10 +124,15 @@ interface TableProps {
   sort: SortBy;
   rootsOnly: boolean;
   onSort: (sort: SortBy) => void;
+  /**
+   * Usage of whole traces, by trace id, for root calls that report none themselves (spans ingested
+   * over OTLP: each reports only its own LLM call; see use-trace-usages.ts).
+   */
+  traceUsages?: ReadonlyMap<string, TokenUsage>;
 }
 
 /** One row per call; a click opens its trace with the call selected. Headers sort. */
-export function CallsTable({ projectId, calls, sort, rootsOnly, onSort }: TableProps) {
+export function CallsTable({ projectId, calls, sort, rootsOnly, onSort, traceUsages }: TableProps) {
   const now = useNow(1000, calls?.some((c) => c.status === 'running') ?? false);
   const clickHeader = (col: Column) => {
     if (!col.sortField) return;
@@ -169,7 +175,7 @@ export function CallsTable({ projectId, calls, sort, rootsOnly, onSort }: TableP
             >
               {COLUMNS.map((col) => (
                 <td key={col.id} className={col.className}>
-                  {col.render(c, projectId, now)}
+                  {col.render(c, projectId, now, usageOf(c, traceUsages))}
                 </td>
               ))}
             </tr>
@@ -192,4 +198,14 @@ export function CallsTable({ projectId, calls, sort, rootsOnly, onSort }: TableP
       </table>
     </div>
   );
+}
+
+/** A call's own usage; for a root reporting none, its trace's when known. */
+function usageOf(
+  call: CallRecord,
+  traceUsages: ReadonlyMap<string, TokenUsage> | undefined,
+): TokenUsage | null {
+  const own = tokenUsage(call.summary);
+  if (own || call.parent_id !== null || !traceUsages) return own;
+  return traceUsages.get(call.trace_id ?? call.id) ?? null;
 }
