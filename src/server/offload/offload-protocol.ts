@@ -21,19 +21,22 @@ export interface OffloadedAnswer {
 
 /**
  * Event loop -> worker. A write's `bytes` is its raw (decompressed) JSON body, moved, not copied; a
- * page is a validated, capped `/calls/query` page whose JSON lines come back in batches.
+ * page is a validated, capped `/calls/query` page whose JSON lines come back in batches; a read is
+ * `/call/read` of one call (checked and authorised), whose JSON text comes back.
  */
 export type OffloadRequest =
   | { type: 'write'; id: number; job: CallWriteJob; bytes: Uint8Array }
   | { type: 'page'; id: number; query: CallsQuery }
+  | { type: 'read'; id: number; projectId: string; callId: string }
   | { type: 'cancel'; id: number }
   | { type: 'close' };
 
 /**
- * Worker -> event loop, about request `id`: a write's answer; a page's next lines (`done` with the
- * last batch); or, for either, the failure to answer with.
+ * Worker -> event loop, about request `id`: a write's answer; a read call's JSON text (`null` when
+ * there is none); a page's next lines (`done` with the last batch); or the failure to answer with.
  */
 export type OffloadReply =
   | { id: number; type: 'written'; body: Record<string, unknown> }
+  | { id: number; type: 'call'; json: string }
   | { id: number; type: 'lines'; lines: string[]; done: boolean }
   | { id: number; type: 'failed'; answer: OffloadedAnswer };

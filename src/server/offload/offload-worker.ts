@@ -32,6 +32,7 @@ let writes: Promise<void> = Promise.resolve();
 port.on('message', (request: OffloadRequest) => {
   if (request.type === 'write') writes = writes.then(() => write(request));
   else if (request.type === 'page') void page(request);
+  else if (request.type === 'read') void read(request);
   else if (request.type === 'cancel') {
     if (active.has(request.id)) cancelled.add(request.id);
   } else void writes.then(close);
@@ -59,6 +60,16 @@ async function write(request: OffloadRequest & { type: 'write' }): Promise<void>
     post({ id: request.id, type: 'failed', answer: answerOf(err) });
   } finally {
     collect(); // the parsed body and its serialised columns
+  }
+}
+
+async function read(request: OffloadRequest & { type: 'read' }): Promise<void> {
+  try {
+    const store = await opened;
+    const call = await store.readCall(request.projectId, request.callId);
+    post({ id: request.id, type: 'call', json: JSON.stringify(call) });
+  } catch (err) {
+    post({ id: request.id, type: 'failed', answer: answerOf(err) });
   }
 }
 

@@ -40,7 +40,7 @@ function post(server: RunningServer, path: string, body: unknown, headers: Recor
 
 async function stats(server: RunningServer, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}/server_stats`, { headers });
-  return (await res.json()) as { offloaded_writes: number; offloaded_pages: number };
+  return (await res.json()) as { offloaded_writes: number; offloaded_pages: number; offloaded_reads: number };
 }
 
 async function offloaded(server: RunningServer, headers: Record<string, string> = {}): Promise<number> {
@@ -63,6 +63,9 @@ describe('large call writes in the write worker', () => {
       const { call } = (await read.json()) as { call: { inputs: unknown; op_name: string } };
       assert.deepEqual(call.inputs, { pad });
       assert.equal(call.op_name, big.op_name);
+      const none = await post(server, '/call/read', { project_id: 'acme/chatbot', id: 'no-such-call' });
+      assert.deepEqual(await none.json(), { call: null });
+      assert.equal((await stats(server)).offloaded_reads, 2, '/call/read runs in the worker');
     } finally {
       await server.close();
     }

@@ -9,7 +9,7 @@ import { OffloadedError } from './offloaded-error.js';
  * Runs the requests that would hold the event loop in a worker thread with its own store connection:
  * large call writes (parse, validate, authorise, insert: a 30 MiB body takes ~400 ms) and, on SQLite,
  * the capped `/calls/query` pages (reaching a row of a large call loads its whole record, ~25 ms a
- * row). `/health` and every other request keep answering meanwhile.
+ * row) and `/call/read` (a 30 MiB call takes ~150 ms to load, parse and serialise). `/health` and every other request keep answering meanwhile.
  *
  * One worker, started on first use, runs writes one at a time in arrival order (the others queue,
  * their bodies already read and counted by the body limit) and pages alongside. It is `unref`'d while
@@ -34,6 +34,8 @@ export class StoreOffload {
   offloadedWrites = 0;
   /** Pages read in the worker since the server started. */
   offloadedPages = 0;
+  /** `/call/read` calls read in the worker since the server started. */
+  offloadedReads = 0;
 
   constructor(
     private readonly config: OffloadConfig,
@@ -78,6 +80,17 @@ export class StoreOffload {
       this.queuedBytes -= size;
       if (--this.writesInFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
+  }
+
+  /** `/call/read`'s call as JSON text (`null` when there is none), read and serialised in the worker. */
+  async readCallJson(projectId: string, callId: string): Promise<string> {
+    this.offloadedReads++;
+    const reply = await new Promise<OffloadReply>((resolve) => {
+      const id = this.send({ type: 'read', id: 0, projectId, callId }, resolve);
+      if (id === undefined) resolve(unavailable(0, 'the server is shutting down'));
+    });
+    if (reply.type === 'call') return reply.json;
+    throw new OffloadedError(reply.type === 'failed' ? reply.answer : unexpected(reply).answer);
   }
 
   /** The JSON lines of a capped `/calls/query` page, read in the worker. */

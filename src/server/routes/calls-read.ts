@@ -62,7 +62,14 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
     const r = FieldReader.of(await readJsonObject(c.req.raw, deps.maxBodyBytes), '');
     const projectId = checkProjectId(r.string('project_id'), 'project_id');
     authorizeProject(c.var.principal, projectId, 'project_id');
-    const call = await store.readCall(projectId, r.string('id'));
+    const id = r.string('id');
+    if (deps.offload?.exclusiveWrites) {
+      // On SQLite the call is loaded and serialised in the store worker: the UI's "show full" of a
+      // 30 MiB value must not hold the event loop (offload/store-offload.ts).
+      const json = await deps.offload.readCallJson(projectId, id);
+      return c.body(`{"call":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' });
+    }
+    const call = await store.readCall(projectId, id);
     return c.json({ call });
   });
 

@@ -4,9 +4,9 @@ import type { AppEnv, RouteDeps } from '../app-env.js';
 /**
  * `GET /server_stats`: counters of the server's bounded resources, for operators and tests (behind
  * auth, unlike `/health`). `streams`: `/calls/stream_query` streams open now, refused (429) and
- * aborted for reading nothing, since the server started. `offloaded_writes` / `offloaded_pages`:
- * call writes (large bodies, see `DEFAULTS.offloadBodyBytes`) and `/calls/query` pages run in the store
- * worker since the server started (offload/store-offload.ts).
+ * aborted for reading nothing, since the server started. `offloaded_writes` / `_pages` / `_reads`:
+ * call writes (large bodies, see `DEFAULTS.offloadBodyBytes`), `/calls/query` pages and `/call/read`
+ * calls run in the store worker since the server started (offload/store-offload.ts).
  */
 export function serverStatsRoutes(deps: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -15,6 +15,7 @@ export function serverStatsRoutes(deps: RouteDeps): Hono<AppEnv> {
       streams: deps.streams.stats(),
       offloaded_writes: deps.offload?.offloadedWrites ?? 0,
       offloaded_pages: deps.offload?.offloadedPages ?? 0,
+      offloaded_reads: deps.offload?.offloadedReads ?? 0,
     }),
   );
   return app;
