@@ -10,7 +10,7 @@
  * - stalled streams: `--streams` clients POST `/calls/stream_query` over 20 000 calls and stop reading
  *   (the socket stays open, nothing is read), held for 3 s, then dropped;
  * - big calls: `--big-calls` calls of `--big-mib` MiB inputs each written (one per request), then, as its own row, the UI's calls page query
- *   (`/calls/query`, 50 rows with inputs and outputs).
+ *   (`/calls/query`, 50 rows with inputs and outputs), then `/call/read` of each (the full values).
  * `/health` is asked every 20 ms throughout each load (one at a time); "RSS ratio" is the peak RSS
  * during the load over the idle RSS before it; "RSS after" is read once the load has ended.
  */
@@ -171,6 +171,22 @@ async function bigPage(server: ServerProcess): Promise<string> {
   return `page query: ${res.status}, ${bytes(size)}`;
 }
 
+/** The UI's "show full" of each big call (`/call/read`, the whole 30 MiB value), one after another. */
+async function bigReads(server: ServerProcess): Promise<string> {
+  let bytesRead = 0;
+  for (let i = 0; i < BIG_CALLS; i++) {
+    const id = `0190b3a0-0000-7000-8000-${String(i).padStart(12, '0')}`;
+    const res = await fetch(`${server.url}/call/read`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ project_id: PROJECT, id }),
+    });
+    if (!res.ok) throw new Error(`/call/read answered ${res.status}`);
+    bytesRead += (await res.arrayBuffer()).byteLength;
+  }
+  return `${BIG_CALLS}× 200, ${bytes(bytesRead)}`;
+}
+
 printHeader('server-robustness', [
   `spellings ${SPELLINGS}, stalled streams ${STREAMS}, big calls ${BIG_CALLS} × ${BIG_MIB} MiB`,
   `store: ${process.env.WEFT_BENCH_CLICKHOUSE_URL ? `ClickHouse at ${process.env.WEFT_BENCH_CLICKHOUSE_URL}` : 'SQLite'}`,
@@ -185,6 +201,7 @@ try {
     ['stalled stream_query clients', stalledStreams],
     ['big calls written', bigCalls],
     ['then the calls page over them', bigPage],
+    ['then /call/read of each', bigReads],
   ];
   for (const [name, load] of loads) {
     const idle = server.rssBytes();

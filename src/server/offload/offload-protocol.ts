@@ -32,11 +32,11 @@ export type OffloadRequest =
   | { type: 'close' };
 
 /**
- * Worker -> event loop, about request `id`: a write's answer; a read call's JSON text (`null` when
- * there is none); a page's next lines (`done` with the last batch); or the failure to answer with.
+ * Worker -> event loop, about request `id`: a write's answer; `/call/read`'s whole answer body as
+ * UTF-8 bytes (moved, not copied); a page's next lines (`done` with the last batch); or the failure to answer with.
  */
 export type OffloadReply =
   | { id: number; type: 'written'; body: Record<string, unknown> }
-  | { id: number; type: 'call'; json: string }
+  | { id: number; type: 'call'; bytes: Uint8Array }
   | { id: number; type: 'lines'; lines: string[]; done: boolean }
   | { id: number; type: 'failed'; answer: OffloadedAnswer };

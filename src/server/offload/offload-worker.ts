@@ -66,11 +66,23 @@ async function write(request: OffloadRequest & { type: 'write' }): Promise<void>
 async function read(request: OffloadRequest & { type: 'read' }): Promise<void> {
   try {
     const store = await opened;
-    const call = await store.readCall(request.projectId, request.callId);
-    post({ id: request.id, type: 'call', json: JSON.stringify(call) });
+    const json = await callJson(store, request.projectId, request.callId);
+    const bytes = new Uint8Array(Buffer.from(`{"call":${json}}`));
+    port?.postMessage({ id: request.id, type: 'call', bytes } satisfies OffloadReply, [bytes.buffer]);
   } catch (err) {
     post({ id: request.id, type: 'failed', answer: answerOf(err) });
   }
+}
+
+/**
+ * A call's JSON text, or `null`: as the store's JSON lines give it when it has them (stored JSON spliced
+ * in, never parsed to be serialised again), else `JSON.stringify` of `readCall`.
+ */
+async function callJson(store: TraceStore, projectId: string, callId: string): Promise<string> {
+  if (!store.queryCallsJson) return JSON.stringify(await store.readCall(projectId, callId));
+  const lines = store.queryCallsJson({ project_id: projectId, filter: { call_ids: [callId] }, limit: 1 });
+  for await (const line of lines) return line;
+  return 'null';
 }
 
 async function page(request: OffloadRequest & { type: 'page' }): Promise<void> {

@@ -82,14 +82,14 @@ export class StoreOffload {
     }
   }
 
-  /** `/call/read`'s call as JSON text (`null` when there is none), read and serialised in the worker. */
-  async readCallJson(projectId: string, callId: string): Promise<string> {
+  /** `/call/read`'s answer body (`{"call":...}`, UTF-8), read and serialised in the worker. */
+  async readCallBody(projectId: string, callId: string): Promise<Uint8Array<ArrayBuffer>> {
     this.offloadedReads++;
     const reply = await new Promise<OffloadReply>((resolve) => {
       const id = this.send({ type: 'read', id: 0, projectId, callId }, resolve);
       if (id === undefined) resolve(unavailable(0, 'the server is shutting down'));
     });
-    if (reply.type === 'call') return reply.json;
+    if (reply.type === 'call') return reply.bytes as Uint8Array<ArrayBuffer>;
     throw new OffloadedError(reply.type === 'failed' ? reply.answer : unexpected(reply).answer);
   }
 

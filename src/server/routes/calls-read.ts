@@ -66,8 +66,8 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
     if (deps.offload?.exclusiveWrites) {
       // On SQLite the call is loaded and serialised in the store worker: the UI's "show full" of a
       // 30 MiB value must not hold the event loop (offload/store-offload.ts).
-      const json = await deps.offload.readCallJson(projectId, id);
-      return c.body(`{"call":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' });
+      const body = await deps.offload.readCallBody(projectId, id);
+      return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
     }
     const call = await store.readCall(projectId, id);
     return c.json({ call });
