@@ -66,16 +66,16 @@ async function readCapped(request: Request, maxBytes: number): Promise<Buffer> {
       await reader.cancel().catch(() => undefined);
       throw tooLarge(maxBytes);
     }
-    if (whole && total + value.byteLength <= whole.length) whole.set(value, total);
-    else chunks.push(value);
+    if (!whole) chunks.push(value);
+    else if (total + value.byteLength <= whole.length) whole.set(value, total);
+    else {
+      await reader.cancel().catch(() => undefined);
+      throw new ValidationError('body', `longer than its Content-Length (${declared} bytes)`);
+    }
     total += value.byteLength;
   }
-  if (whole && chunks.length === 0) return total === whole.length ? whole : whole.subarray(0, total);
-  return Buffer.concat(whole ? [whole.subarray(0, total - sum(chunks)), ...chunks] : chunks, total);
-}
-
-function sum(chunks: Uint8Array[]): number {
-  return chunks.reduce((n, c) => n + c.byteLength, 0);
+  if (!whole) return Buffer.concat(chunks, total);
+  return total === whole.length ? whole : whole.subarray(0, total);
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -9,7 +9,8 @@ import { OffloadedError } from './offloaded-error.js';
  * Runs the requests that would hold the event loop in a worker thread with its own store connection:
  * large call writes (parse, validate, authorise, insert: a 30 MiB body takes ~400 ms) and, on SQLite,
  * the capped `/calls/query` pages (reaching a row of a large call loads its whole record, ~25 ms a
- * row) and `/call/read` (a 30 MiB call takes ~150 ms to load, parse and serialise). `/health` and every other request keep answering meanwhile.
+ * row) and `/call/read` (a 30 MiB call takes ~150 ms to load, parse and serialise). `/health` and
+ * every other request keep answering meanwhile.
  *
  * One worker, started on first use, runs writes one at a time in arrival order (the others queue,
  * their bodies already read and counted by the body limit) and pages alongside. It is `unref`'d while
@@ -70,12 +71,9 @@ export class StoreOffload {
     this.writesInFlight++;
     this.queuedBytes += size;
     try {
-      const reply = await new Promise<OffloadReply>((resolve) => {
-        const id = this.send({ type: 'write', id: 0, job, bytes }, resolve, [bytes.buffer as ArrayBuffer]);
-        if (id === undefined) resolve(unavailable(0, 'the server is shutting down'));
-      });
+      const reply = await this.ask({ type: 'write', id: 0, job, bytes }, [bytes.buffer as ArrayBuffer]);
       if (reply.type === 'written') return reply.body;
-      throw new OffloadedError(reply.type === 'failed' ? reply.answer : unexpected(reply).answer);
+      throw new OffloadedError(failureOf(reply));
     } finally {
       this.queuedBytes -= size;
       if (--this.writesInFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
@@ -85,12 +83,9 @@ export class StoreOffload {
   /** `/call/read`'s answer body (`{"call":...}`, UTF-8), read and serialised in the worker. */
   async readCallBody(projectId: string, callId: string): Promise<Uint8Array<ArrayBuffer>> {
     this.offloadedReads++;
-    const reply = await new Promise<OffloadReply>((resolve) => {
-      const id = this.send({ type: 'read', id: 0, projectId, callId }, resolve);
-      if (id === undefined) resolve(unavailable(0, 'the server is shutting down'));
-    });
+    const reply = await this.ask({ type: 'read', id: 0, projectId, callId });
     if (reply.type === 'call') return reply.bytes as Uint8Array<ArrayBuffer>;
-    throw new OffloadedError(reply.type === 'failed' ? reply.answer : unexpected(reply).answer);
+    throw new OffloadedError(failureOf(reply));
   }
 
   /** The JSON lines of a capped `/calls/query` page, read in the worker. */
@@ -106,7 +101,7 @@ export class StoreOffload {
         lines.push(...reply.lines);
         done = reply.done;
       } else {
-        failure = reply.type === 'failed' ? reply.answer : unexpected(reply).answer;
+        failure = failureOf(reply);
         done = true;
       }
       wake?.();
@@ -161,6 +156,15 @@ export class StoreOffload {
     await exited;
   }
 
+  /** Posts a request answered by one reply; once closed, that reply is a 503. */
+  private ask(request: OffloadRequest & { id: number }, transfer: ArrayBuffer[] = []): Promise<OffloadReply> {
+    return new Promise((resolve) => {
+      if (this.send(request, resolve, transfer) === undefined) {
+        resolve(unavailable(0, 'the server is shutting down'));
+      }
+    });
+  }
+
   /** Posts `request` under a fresh id whose replies go to `onReply`; undefined once closed. */
   private send(
     request: OffloadRequest & { id: number },
@@ -208,12 +212,10 @@ function unavailable(id: number, why: string): OffloadReply {
   return { id, type: 'failed', answer: { status: 503, body: { error: why } } };
 }
 
-function unexpected(reply: OffloadReply): OffloadReply & { type: 'failed' } {
-  return {
-    id: reply.id,
-    type: 'failed',
-    answer: { status: 500, body: { error: 'internal server error' }, log: `unexpected ${reply.type} reply` },
-  };
+/** The answer of a reply that is not the one expected: its failure, or a 500 for a wrong kind. */
+function failureOf(reply: OffloadReply): OffloadedAnswer {
+  if (reply.type === 'failed') return reply.answer;
+  return { status: 500, body: { error: 'internal server error' }, log: `unexpected ${reply.type} reply` };
 }
 
 /** `body` as a Uint8Array that owns its whole ArrayBuffer (so it can be moved), copying only if not. */
