@@ -1,5 +1,5 @@
 import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SqliteStore, type SqliteStoreOptions } from '../store/sqlite/sqlite-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { StoreConfig } from './server-config.js';
 import { ServerStartError } from './server-start-error.js';
@@ -11,11 +11,15 @@ import { ServerStartError } from './server-start-error.js';
  */
 export async function openStore(
   db: string,
-  config: { storeKind?: StoreConfig['storeKind']; clickhouse?: Parameters<typeof ClickHouseStore.open>[0] },
+  config: {
+    storeKind?: StoreConfig['storeKind'];
+    clickhouse?: Parameters<typeof ClickHouseStore.open>[0];
+    sqlite?: SqliteStoreOptions;
+  },
 ): Promise<TraceStore> {
   try {
     if (config.storeKind === 'clickhouse') return await ClickHouseStore.open(config.clickhouse ?? {});
-    return SqliteStore.open(db);
+    return SqliteStore.open(db, config.sqlite);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new ServerStartError(message, 'STORE_OPEN_FAILED', { cause: err });

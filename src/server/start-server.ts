@@ -85,7 +85,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const offload =
     options.store === undefined && offloadBytes > 0 && !isMemoryDb(db, options.storeKind)
       ? new StoreOffload(
-          { db, storeKind: options.storeKind, clickhouse: options.clickhouse },
+          {
+            db,
+            storeKind: options.storeKind,
+            clickhouse: options.clickhouse,
+            sqlite: { cacheSizeKiB: DEFAULTS.offloadCacheKiB },
+          },
           offloadBytes,
           DEFAULTS.offloadQueueBytes,
         )

@@ -85,6 +85,12 @@ export interface TraceStore {
   /** `sqlite` or `clickhouse`; reported by `/server_info`. */
   readonly kind: string;
 
+  /**
+   * True when `ingest` takes a call's JSON fields as `RawJson` (src/shared/raw-json.ts: canonical JSON
+   * text, written as it is); the store worker then keeps large values as text instead of parsing them.
+   */
+  readonly storesRawJson?: boolean;
+
   /** Writes all parts in one transaction: all or nothing. Idempotent and order-free. */
   ingest(parts: CallPart[]): Promise<void>;
   /** Streams matching calls without holding them all in memory. */

@@ -1,4 +1,5 @@
 import type { ClickHouseStoreOptions } from '../../store/clickhouse/clickhouse-store.js';
+import type { SqliteStoreOptions } from '../../store/sqlite/sqlite-store.js';
 import type { CallsQuery } from '../../store/trace-store.js';
 import type { ErrorBody } from '../error-response.js';
 import type { CallWriteJob } from '../routes/call-writes.js';
@@ -9,6 +10,8 @@ export interface OffloadConfig {
   db: string;
   storeKind?: 'sqlite' | 'clickhouse';
   clickhouse?: ClickHouseStoreOptions;
+  /** Options of the worker's SQLite connection (its page cache: `DEFAULTS.offloadCacheKiB`). */
+  sqlite?: SqliteStoreOptions;
 }
 
 /** What a request run in the worker answers when it fails: the status and JSON body to send. */

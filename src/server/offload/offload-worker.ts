@@ -6,6 +6,7 @@ import { openStore } from '../open-store.js';
 import { parseJsonObject } from '../read-body.js';
 import { writeCalls } from '../routes/call-writes.js';
 import { exposedGc } from './exposed-gc.js';
+import { parseKeepingRaw } from './parse-keeping-raw.js';
 import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
 
 /**
@@ -53,7 +54,7 @@ async function write(request: OffloadRequest & { type: 'write' }): Promise<void>
   const collect = request.bytes.length >= GC_FROM_BYTES ? collectGarbage : () => undefined;
   try {
     const store = await opened;
-    const body = takeBody(request);
+    const body = takeBody(request, store);
     collect(); // the body's bytes and text: ~2× its size, no longer needed
     post({ id: request.id, type: 'written', body: await writeCalls(store, request.job, body) });
   } catch (err) {
@@ -117,9 +118,13 @@ function answerOf(err: unknown): OffloadedAnswer {
   return { status, body, log: err instanceof Error ? (err.stack ?? err.message) : String(err) };
 }
 
-/** The request's body parsed; the request no longer holds its bytes, so they and the text can go. */
-function takeBody(request: OffloadRequest & { type: 'write' }): Record<string, unknown> {
+/**
+ * The request's body parsed, its large call values kept as text when the store takes them so
+ * (parse-keeping-raw.ts); the request no longer holds its bytes, so what is not kept can go.
+ */
+function takeBody(request: OffloadRequest & { type: 'write' }, store: TraceStore): Record<string, unknown> {
   const { bytes } = request;
   request.bytes = EMPTY;
-  return parseJsonObject(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return store.storesRawJson ? parseKeepingRaw(buffer) : parseJsonObject(buffer);
 }

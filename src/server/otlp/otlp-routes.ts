@@ -42,7 +42,7 @@ export function otlpRoutes(deps: RouteDeps): Hono<AppEnv> {
     try {
       encoding = encodingOf(c.req.header('content-type'));
       const project = projectOf(c);
-      const bytes = await readBody(c.req.raw, deps.maxBodyBytes);
+      const bytes = await readBody(c.req.raw, deps.maxBodyBytes, c.env?.incoming);
       const request = encoding === 'protobuf' ? decodeTraceRequest(bytes, limits) : parseJson(bytes);
       const spans = readSpans(request);
       const parts: CallPart[] = spans.map((span) => parseCompleteCall(spanToCall(span, project), span.path));

@@ -19,7 +19,7 @@ export function callsWriteRoutes(deps: RouteDeps): Hono<AppEnv> {
   const { offload, store } = deps;
 
   const write = async (c: Context<AppEnv>, kind: CallWriteKind, pathProject?: string) => {
-    const bytes = await readBody(c.req.raw, deps.maxBodyBytes);
+    const bytes = await readBody(c.req.raw, deps.maxBodyBytes, c.env?.incoming);
     const job = { kind, pathProject, principal: c.var.principal };
     if (offload && bytes.length >= offload.minBytes) return c.json(await offload.write(job, bytes));
     return c.json(await writeCalls(store, job, parseJsonObject(bytes)));

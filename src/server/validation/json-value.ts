@@ -1,14 +1,17 @@
 import { JSON_LIMITS } from '../../shared/json-limits.js';
 import { ValidationError } from '../../shared/errors.js';
+import { RawJson } from '../../shared/raw-json.js';
 
 /**
  * Checks a JSON value from a request before it is stored: nested at most `JSON_LIMITS.maxDepth`
  * levels, and every number finite (`JSON.parse` turns `1e400` into Infinity, which `JSON.stringify`
  * would silently store as null). A failure is a ValidationError at `path` (`batch[0].inputs`) whose
  * message names the offending place inside the value. Recursion stops at the depth limit, so a deep
- * value cannot overflow the stack.
+ * value cannot overflow the stack. A `RawJson` value was checked for both when it was kept
+ * (src/server/offload/parse-keeping-raw.ts, at `JSON_LIMITS.maxDepth`).
  */
 export function checkJsonValue(value: unknown, path: string, maxDepth: number = JSON_LIMITS.maxDepth): void {
+  if (value instanceof RawJson) return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ValidationError(path, `expected a finite number, got ${value}`);
     return;

@@ -3,7 +3,8 @@ import type { CallPart } from '../trace-store.js';
 import { ValidationError } from '../../shared/errors.js';
 import { microsToIso } from '../../shared/time.js';
 import { END_FIELDS, START_FIELDS, type CallFieldSpec } from '../../shared/call-field-table.js';
-import { headOf } from './value-head.js';
+import { RawJson } from '../../shared/raw-json.js';
+import { HEAD_CHARS, HEAD_OVER, headOf } from './value-head.js';
 
 /**
  * Writes call halves into `calls`, idempotent and order-free.
@@ -29,14 +30,20 @@ function columnOf(f: CallFieldSpec): string {
   return f.kind === 'json' ? `${f.name}, ${f.name}_head` : f.name;
 }
 
+const JSON_COLUMNS = new Set<string>(
+  [...START_FIELDS, ...END_FIELDS].filter((f) => f.kind === 'json').map((f) => f.name),
+);
 const START_COLUMNS = columnsOf(START_FIELDS);
 const END_COLUMNS = columnsOf(END_FIELDS);
 
-/** `?, ?, …` for the values of `columns` (comma-separated names). */
+/**
+ * `?, ?, …` for the values of `columns` (comma-separated names); a JSON column's value is cast to text,
+ * as a kept value (`RawJson`) is bound as its UTF-8 bytes (a blob), not as a string.
+ */
 const marks = (columns: string) =>
   columns
     .split(', ')
-    .map(() => '?')
+    .map((c) => (JSON_COLUMNS.has(c) ? 'CAST(? AS TEXT)' : '?'))
     .join(', ');
 
 const setFrom = (columns: string) =>
@@ -140,8 +147,12 @@ function halfValues(fields: readonly CallFieldSpec[], c: object, us: number, i: 
   for (const f of fields) {
     if (f.kind === 'time') values.push(micros(us, i, f.name), microsToIso(us));
     else if (f.kind === 'json') {
-      const text = json(call[f.name], i, f.name);
-      values.push(text, headOf(text));
+      const value = call[f.name];
+      if (value instanceof RawJson) values.push(value.buffer(), rawHead(value));
+      else {
+        const text = json(value, i, f.name);
+        values.push(text, headOf(text));
+      }
     } else values.push(call[f.name] ?? null);
   }
   return values;
@@ -149,6 +160,11 @@ function halfValues(fields: readonly CallFieldSpec[], c: object, us: number, i: 
 
 const startValues = (c: object, us: number, i: number) => halfValues(START_FIELDS, c, us, i);
 const endValues = (c: object, us: number, i: number) => halfValues(END_FIELDS, c, us, i);
+
+/** A kept value's head (value-head.ts), by its size in bytes, which is at least its length. */
+function rawHead(value: RawJson): string | null {
+  return value.bytes.byteLength > HEAD_OVER ? value.head(HEAD_CHARS) : null;
+}
 
 function micros(us: number, i: number, name: string): number {
   if (!Number.isSafeInteger(us))

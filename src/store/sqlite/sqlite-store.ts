@@ -77,6 +77,7 @@ const DELETE_TREE_SQL = `WITH RECURSIVE doomed(id) AS (
  */
 export class SqliteStore extends StoreFront implements TraceStore {
   readonly kind = 'sqlite';
+  readonly storesRawJson = true;
   private readonly statements: StatementCache;
   private readonly readers: ReadPool;
   private readonly ingester: SqliteIngest;
