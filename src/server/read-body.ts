@@ -74,7 +74,7 @@ async function readCapped(request: Request, maxBytes: number, incoming?: Incomin
   // With a declared length, the chunks are copied into one buffer of that size as they arrive: a large
   // body is held once, not as chunks plus their concatenation. Leaving the loop early (a throw) cancels
   // the stream, as the reader's `cancel()` did.
-  const whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+  const whole = Number.isSafeInteger(declared) && declared > 0 ? bodyBuffer(declared) : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const value of source) {
@@ -86,6 +86,23 @@ async function readCapped(request: Request, maxBytes: number, incoming?: Incomin
   }
   if (!whole) return Buffer.concat(chunks, total);
   return total === whole.length ? whole : whole.subarray(0, total);
+}
+
+/** Bodies from this size on get a buffer the allocator hands back to the system when it is freed. */
+const LARGE_BODY_BYTES = 4 * 1024 * 1024;
+/** glibc's largest dynamic mmap threshold (32 MiB on 64-bit); requests above it are always mmapped. */
+const ALWAYS_MAPPED_BYTES = 32 * 1024 * 1024 + 4096;
+
+/**
+ * A buffer for a body of `size` bytes. A large one is allocated as more than 32 MiB and viewed at its
+ * size: glibc serves requests that large with their own mapping and unmaps it on free, whereas a
+ * 30 MiB buffer, once one such mapping was freed, comes from the heap (the mmap threshold rises to the
+ * largest freed mapping, up to 32 MiB), which keeps freed memory: RSS that never went back after a
+ * few large calls. The pages past `size` are never touched, so they take no memory.
+ */
+function bodyBuffer(size: number): Buffer {
+  if (size < LARGE_BODY_BYTES || size >= ALWAYS_MAPPED_BYTES) return Buffer.allocUnsafeSlow(size);
+  return Buffer.allocUnsafeSlow(ALWAYS_MAPPED_BYTES).subarray(0, size);
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -218,10 +218,13 @@ function failureOf(reply: OffloadReply): OffloadedAnswer {
   return { status: 500, body: { error: 'internal server error' }, log: `unexpected ${reply.type} reply` };
 }
 
-/** `body` as a Uint8Array that owns its whole ArrayBuffer (so it can be moved), copying only if not. */
+/**
+ * `body` as a view of an ArrayBuffer that can be moved to the worker: its own when that is not Node's
+ * shared pool (a request body's buffer may be larger than the body, read-body.ts), else a copy.
+ */
 function transferable(body: Buffer): Uint8Array {
-  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) {
-    return new Uint8Array(body.buffer, 0, body.byteLength);
+  if (body.buffer.byteLength > Buffer.poolSize) {
+    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   }
   return new Uint8Array(body);
 }
