@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { ValidationError } from '../shared/errors.js';
 import { HttpError } from './http-error.js';
+import { exposedGc } from './offload/exposed-gc.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -82,14 +83,31 @@ async function readCapped(request: Request, maxBytes: number, incoming?: Incomin
     if (!whole) chunks.push(value);
     else if (total + value.byteLength <= whole.length) whole.set(value, total);
     else throw new ValidationError('body', `longer than its Content-Length (${declared} bytes)`);
+    if (whole && whole.length >= LARGE_BODY_BYTES && crossesStep(total, value.byteLength)) collectChunks();
     total += value.byteLength;
   }
   if (!whole) return Buffer.concat(chunks, total);
   return total === whole.length ? whole : whole.subarray(0, total);
 }
 
-/** Bodies from this size on get a buffer the allocator hands back to the system when it is freed. */
+/**
+ * Bodies from this size on get a buffer the allocator hands back to the system when it is freed, and
+ * a scavenge each `LARGE_BODY_BYTES` read: the socket's chunks, once copied, are garbage that no young
+ * generation pressure collects (their bytes are outside the heap), so a 30 MiB body left ~30 MiB of
+ * them behind until a later collection; with the scavenges, ~13 MiB (bench: RSS of reading 20 such
+ * bodies, 61 -> 43 MiB over idle). A scavenge of the event loop's young generation takes about a
+ * millisecond.
+ */
 const LARGE_BODY_BYTES = 4 * 1024 * 1024;
+const collectChunks = (
+  (gc) => () =>
+    gc({ type: 'minor' })
+)(exposedGc());
+
+/** True when reading `n` more bytes after `total` crosses a multiple of `LARGE_BODY_BYTES`. */
+function crossesStep(total: number, n: number): boolean {
+  return Math.floor((total + n) / LARGE_BODY_BYTES) > Math.floor(total / LARGE_BODY_BYTES);
+}
 /** glibc's largest dynamic mmap threshold (32 MiB on 64-bit); requests above it are always mmapped. */
 const ALWAYS_MAPPED_BYTES = 32 * 1024 * 1024 + 4096;
 

@@ -12,7 +12,8 @@ export type Gc = (options?: { type: 'major' | 'minor' }) => void;
  * Used by the store worker between the steps of a large write (offload-worker.ts): a write allocates
  * in bursts of several times its body (bytes, text, parsed value, serialised columns), then the worker
  * sits idle; left to V8's heuristics, 20 writes of 30 MiB grew the process by ~570 MiB before a
- * collection (~200 MiB less at peak with these collections, bench/server-robustness.ts).
+ * collection (~200 MiB less at peak with these collections, bench/server-robustness.ts). And by
+ * read-body.ts, which scavenges while a large body arrives.
  */
 export function exposedGc(): Gc {
   try {
