@@ -4,6 +4,7 @@ import { gunzip } from 'node:zlib';
 import { ValidationError } from '../shared/errors.js';
 import { HttpError } from './http-error.js';
 import { exposedGc } from './offload/exposed-gc.js';
+import { unpooledBuffer } from './unpooled-buffer.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -75,7 +76,7 @@ async function readCapped(request: Request, maxBytes: number, incoming?: Incomin
   // With a declared length, the chunks are copied into one buffer of that size as they arrive: a large
   // body is held once, not as chunks plus their concatenation. Leaving the loop early (a throw) cancels
   // the stream, as the reader's `cancel()` did.
-  const whole = Number.isSafeInteger(declared) && declared > 0 ? bodyBuffer(declared) : undefined;
+  const whole = Number.isSafeInteger(declared) && declared > 0 ? unpooledBuffer(declared) : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const value of source) {
@@ -91,8 +92,7 @@ async function readCapped(request: Request, maxBytes: number, incoming?: Incomin
 }
 
 /**
- * Bodies from this size on get a buffer the allocator hands back to the system when it is freed, and
- * a scavenge each `LARGE_BODY_BYTES` read: the socket's chunks, once copied, are garbage that no young
+ * Bodies from this size on get a scavenge each `LARGE_BODY_BYTES` read: the socket's chunks, once copied, are garbage that no young
  * generation pressure collects (their bytes are outside the heap), so a 30 MiB body left ~30 MiB of
  * them behind until a later collection; with the scavenges, ~13 MiB (bench: RSS of reading 20 such
  * bodies, 61 -> 43 MiB over idle). A scavenge of the event loop's young generation takes about a
@@ -108,21 +108,6 @@ const collectChunks = (
 function crossesStep(total: number, n: number): boolean {
   return Math.floor((total + n) / LARGE_BODY_BYTES) > Math.floor(total / LARGE_BODY_BYTES);
 }
-/** glibc's largest dynamic mmap threshold (32 MiB on 64-bit); requests above it are always mmapped. */
-const ALWAYS_MAPPED_BYTES = 32 * 1024 * 1024 + 4096;
-
-/**
- * A buffer for a body of `size` bytes. A large one is allocated as more than 32 MiB and viewed at its
- * size: glibc serves requests that large with their own mapping and unmaps it on free, whereas a
- * 30 MiB buffer, once one such mapping was freed, comes from the heap (the mmap threshold rises to the
- * largest freed mapping, up to 32 MiB), which keeps freed memory: RSS that never went back after a
- * few large calls. The pages past `size` are never touched, so they take no memory.
- */
-function bodyBuffer(size: number): Buffer {
-  if (size < LARGE_BODY_BYTES || size >= ALWAYS_MAPPED_BYTES) return Buffer.allocUnsafeSlow(size);
-  return Buffer.allocUnsafeSlow(ALWAYS_MAPPED_BYTES).subarray(0, size);
-}
-
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, `request body exceeds ${formatBytes(maxBytes)}`);
 }

@@ -13,7 +13,7 @@ const STRINGIFIED: unknown[] = [
   { a: 1, b: [true, false, null], c: { d: 'x' } },
   { text: 'quote " backslash \\ newline \n tab \t cr \r bs \b ff \f nul \u0000 unit \u001f' },
   { s: 'é ü 日本 😀 \u2028 \u2029 \u007f /' },
-  [0, -1, 1.5, -2.25, 1e21, 1e-7, 123456789012345, Number("1234567890123456789"), 0.1 + 0.2, 5e-324, -1e308],
+  [0, -1, 1.5, -2.25, 1e21, 1e-7, 123456789012345, Number('1234567890123456789'), 0.1 + 0.2, 5e-324, -1e308],
   { nested: [[[[{ x: [] }]]]], 'key with "quotes"': 1, 'k\\': 2, 'k\n': 3 },
   'a string on its own',
   { __proto__key: 1, ['__proto__']: 2, constructor: 3 },

@@ -5,6 +5,7 @@ import { jsonTexts } from '../json-page-stream.js';
 import { openStore } from '../open-store.js';
 import { parseJsonObject } from '../read-body.js';
 import { writeCalls } from '../routes/call-writes.js';
+import { unpooledBuffer } from '../unpooled-buffer.js';
 import { exposedGc } from './exposed-gc.js';
 import { parseKeepingRaw } from './parse-keeping-raw.js';
 import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
@@ -68,7 +69,7 @@ async function read(request: OffloadRequest & { type: 'read' }): Promise<void> {
   try {
     const store = await opened;
     const json = await callJson(store, request.projectId, request.callId);
-    const bytes = new Uint8Array(Buffer.from(`{"call":${json}}`));
+    const bytes = callBody(json);
     port?.postMessage({ id: request.id, type: 'call', bytes } satisfies OffloadReply, [bytes.buffer]);
   } catch (err) {
     post({ id: request.id, type: 'failed', answer: answerOf(err) });
@@ -84,6 +85,16 @@ async function callJson(store: TraceStore, projectId: string, callId: string): P
   const lines = store.queryCallsJson({ project_id: projectId, filter: { call_ids: [callId] }, limit: 1 });
   for await (const line of lines) return line;
   return 'null';
+}
+
+/** `{"call":<json>}` as UTF-8, written piece by piece (no concatenated string to flatten first). */
+function callBody(json: string): Uint8Array<ArrayBuffer> {
+  const prefix = '{"call":';
+  const body = unpooledBuffer(prefix.length + Buffer.byteLength(json) + 1);
+  let at = body.write(prefix);
+  at += body.write(json, at);
+  body.write('}', at);
+  return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
 }
 
 async function page(request: OffloadRequest & { type: 'page' }): Promise<void> {
