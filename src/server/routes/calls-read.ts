@@ -63,9 +63,9 @@ export function callsReadRoutes(deps: RouteDeps): Hono<AppEnv> {
     const projectId = checkProjectId(r.string('project_id'), 'project_id');
     authorizeProject(c.var.principal, projectId, 'project_id');
     const id = r.string('id');
-    if (deps.offload?.exclusiveWrites) {
-      // On SQLite the call is loaded and serialised in the store worker: the UI's "show full" of a
-      // 30 MiB value must not hold the event loop (offload/store-offload.ts).
+    if (deps.offload) {
+      // The call is loaded and serialised in the store worker: the UI's "show full" of a 30 MiB value
+      // must not hold the event loop (offload/store-offload.ts; on ClickHouse it held it ~230 ms).
       const body = await deps.offload.readCallBody(projectId, id);
       return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' });
     }
