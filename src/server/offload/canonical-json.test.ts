@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalEnd, valueEnd } from './canonical-json.js';
+import { canonicalEnd, skipValue, valueEnd } from './canonical-json.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const canonical = (text: string, maxDepth = 500) =>
@@ -127,4 +127,14 @@ test('random values: canonical exactly when stringify(parse(text)) gives the tex
     }
   }
   assert.ok(canonicals > 300, `${canonicals} canonical of 3000`);
+});
+
+test('skipValue finds the end of every valid value, as the checking scan does', () => {
+  const values = [...STRINGIFIED, ' ', { a: '\\\\"', b: ['"', '\\'] }, 12.5e3, -0.5, true, null];
+  for (const value of values) {
+    const text = `${JSON.stringify(value)},"next":1}`;
+    assert.equal(skipValue(bytes(text), 0), valueEnd(bytes(text), 0), text);
+  }
+  assert.equal(skipValue(bytes('"unterminated'), 0), -1);
+  assert.equal(skipValue(bytes('[1,2'), 0), -1);
 });

@@ -37,6 +37,51 @@ export function valueEnd(bytes: Uint8Array, start: number): number {
   return scan(bytes, start, false, Infinity);
 }
 
+/**
+ * End (exclusive) of the value starting at `start` if the text is valid JSON, found fast and without
+ * checking it: strings are crossed with `indexOf` (native) and only brackets are counted, so malformed
+ * text gives some position or -1. For skipping values that `JSON.parse` checks afterwards anyway.
+ */
+export function skipValue(b: Uint8Array, start: number): number {
+  let depth = 0;
+  for (let i = start; i < b.length;) {
+    const c = b[i];
+    if (c === QUOTE) {
+      i = skipString(b, i);
+      if (i < 0 || depth === 0) return i;
+      continue;
+    }
+    if (c === LBRACE || c === LBRACKET) depth++;
+    else if (c === RBRACE || c === RBRACKET) {
+      if (--depth <= 0) return depth === 0 ? i + 1 : -1;
+    } else if (depth === 0) {
+      let j = i;
+      while (j < b.length && !isDelimiter(b[j]!)) j++;
+      return j;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** End of the string whose opening quote is at p: its first quote not escaped by a backslash. */
+function skipString(b: Uint8Array, p: number): number {
+  for (let from = p + 1; ;) {
+    const q = b.indexOf(QUOTE, from);
+    if (q < 0) return -1;
+    let k = q - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    from = q + 1;
+  }
+}
+
+function isDelimiter(c: number): boolean {
+  return (
+    c === COMMA || c === RBRACE || c === RBRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+  );
+}
+
 /** Position of the first byte at or after `p` that is not JSON whitespace. */
 export function skipSpace(bytes: Uint8Array, p: number): number {
   let c = bytes[p];
@@ -109,7 +154,7 @@ function member(b: Uint8Array, p: number, keys: Set<string> | true, canonical: b
 }
 
 /** The string a key's text (quotes included, from `start` to `end`) stands for. */
-function keyText(b: Uint8Array, start: number, end: number): string {
+export function keyText(b: Uint8Array, start: number, end: number): string {
   const text = Buffer.from(b.buffer, b.byteOffset + start + 1, end - start - 2).toString('utf8');
   return text.includes('\\') ? (JSON.parse(`"${text}"`) as string) : text;
 }

@@ -110,3 +110,29 @@ test('a kept value gives its head without decoding all of it', () => {
   assert.ok(JSON.stringify({ s: '😀é'.repeat(5000) }).startsWith(head));
   assert.equal(new RawJson(Buffer.from('"ab"')).head(1000), '"ab"');
 });
+
+test('a body with one byte changed anywhere: the same value or the same error as the usual parse', () => {
+  const body = JSON.stringify({ batch: [call(), { id: 'c2', output: ['x'.repeat(80), { a: '\\"' }] }] });
+  const bytes = [...'{}[]",:\\ 0ax'].map((c) => c.charCodeAt(0));
+  let seed = 11;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  let kepts = 0;
+  for (let i = 0; i < 2000; i++) {
+    const mutated = Buffer.from(body);
+    mutated[rand(mutated.length)] = bytes[rand(bytes.length)]!;
+    let usual: unknown;
+    try {
+      usual = parseJsonObject(Buffer.from(mutated));
+    } catch (err) {
+      usual = err;
+    }
+    if (usual instanceof Error) {
+      assert.throws(() => parseKeepingRaw(Buffer.from(mutated), MIN), { message: usual.message });
+    } else {
+      const parsed = parseKeepingRaw(Buffer.from(mutated), MIN);
+      kepts += kept(parsed);
+      assert.deepEqual(materialised(parsed), usual, mutated.toString());
+    }
+  }
+  assert.ok(kepts > 100, `values kept in ${kepts} valid mutations`);
+});

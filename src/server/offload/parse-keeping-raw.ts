@@ -3,7 +3,7 @@ import { END_FIELDS, START_FIELDS } from '../../shared/call-field-table.js';
 import { JSON_LIMITS } from '../../shared/json-limits.js';
 import { RawJson } from '../../shared/raw-json.js';
 import { parseJsonObject, parseJsonObjectText } from '../read-body.js';
-import { canonicalEnd, skipSpace, valueEnd } from './canonical-json.js';
+import { canonicalEnd, keyText, skipSpace, skipValue } from './canonical-json.js';
 
 /**
  * Parses a call write body like `parseJsonObject`, but keeps each large call value (`inputs`,
@@ -104,7 +104,12 @@ interface Walk {
 function walk(b: Buffer, p: number, shape: Shape, path: (string | number)[], w: Walk): number {
   const c = b[p];
   const isObject = c === 0x7b && (shape.call === true || shape.fields !== undefined);
-  if (!isObject && !(c === 0x5b && shape.items)) return valueEnd(b, p);
+  if (!isObject && !(c === 0x5b && shape.items)) return skipValue(b, p);
+  if (shape.call) {
+    // A call smaller than a kept value holds none: skipped whole (a bulk batch of small calls).
+    const end = skipValue(b, p);
+    if (end < 0 || end - p < w.minBytes) return end;
+  }
   const close = isObject ? 0x7d : 0x5d;
   p = skipSpace(b, p + 1);
   if (b[p] === close) return p + 1;
@@ -112,9 +117,9 @@ function walk(b: Buffer, p: number, shape: Shape, path: (string | number)[], w: 
     let key: string | number = index;
     let child = shape.items;
     if (isObject) {
-      const keyEnd = b[p] === 0x22 ? valueEnd(b, p) : -1;
+      const keyEnd = b[p] === 0x22 ? skipValue(b, p) : -1;
       if (keyEnd < 0) return -1;
-      key = JSON.parse(b.toString('utf8', p, keyEnd)) as string;
+      key = keyText(b, p, keyEnd);
       p = skipSpace(b, keyEnd);
       if (b[p] !== 0x3a) return -1;
       p = skipSpace(b, p + 1);
@@ -124,7 +129,7 @@ function walk(b: Buffer, p: number, shape: Shape, path: (string | number)[], w: 
     let end: number;
     if (keepable !== undefined) end = keep(b, p, keepable, [...path, key], w);
     else if (child !== undefined) end = walk(b, p, child, [...path, key], w);
-    else end = valueEnd(b, p);
+    else end = skipValue(b, p);
     if (end < 0) return -1;
     p = skipSpace(b, end);
     if (b[p] === close) return p + 1;
@@ -135,11 +140,13 @@ function walk(b: Buffer, p: number, shape: Shape, path: (string | number)[], w: 
 
 /** A call field's value at p: kept when large and canonical; returns its end, or -1. */
 function keep(b: Buffer, p: number, rule: 'object' | 'any', path: (string | number)[], w: Walk): number {
+  // Found with the fast skip first: most values are small, and only a large one is worth the
+  // canonical check.
+  const end = skipValue(b, p);
+  if (end - p < w.minBytes) return end;
   const c = b[p];
   const shaped = rule === 'object' ? c === 0x7b : c === 0x7b || c === 0x5b || c === 0x22;
-  const end = shaped ? canonicalEnd(b, p, w.maxDepth) : -1;
-  if (end < 0) return valueEnd(b, p);
-  if (end - p >= w.minBytes) w.kept.push({ path, start: p, end });
+  if (shaped && canonicalEnd(b, p, w.maxDepth) === end) w.kept.push({ path, start: p, end });
   return end;
 }
 
