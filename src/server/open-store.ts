@@ -1,4 +1,4 @@
-import { ClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
+import type { ClickHouseStoreOptions } from '../store/clickhouse/clickhouse-store.js';
 import { SqliteStore, type SqliteStoreOptions } from '../store/sqlite/sqlite-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { StoreConfig } from './server-config.js';
@@ -13,12 +13,17 @@ export async function openStore(
   db: string,
   config: {
     storeKind?: StoreConfig['storeKind'];
-    clickhouse?: Parameters<typeof ClickHouseStore.open>[0];
+    clickhouse?: ClickHouseStoreOptions;
     sqlite?: SqliteStoreOptions;
   },
 ): Promise<TraceStore> {
   try {
-    if (config.storeKind === 'clickhouse') return await ClickHouseStore.open(config.clickhouse ?? {});
+    if (config.storeKind === 'clickhouse') {
+      // Loaded only when asked for: the ClickHouse client is ~4 MiB of memory in each thread that
+      // opens a store (the store worker's included) and SQLite is the default.
+      const { ClickHouseStore } = await import('../store/clickhouse/clickhouse-store.js');
+      return await ClickHouseStore.open(config.clickhouse ?? {});
+    }
     return SqliteStore.open(db, config.sqlite);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
