@@ -9,11 +9,23 @@
  * (`TraceStore.storesRawJson`).
  */
 export class RawJson {
-  /** The value's JSON text, UTF-8: a view into the request body, which it keeps alive. */
-  readonly bytes: Uint8Array;
+  #bytes: Uint8Array;
 
   constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+    this.#bytes = bytes;
+  }
+
+  /** The value's JSON text, UTF-8: a view into the request body, which it keeps alive. */
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  /**
+   * Lets the body go once the value is written or bound (a store's copy holds it), so its memory can
+   * be freed before the write completes. The value is empty afterwards.
+   */
+  release(): void {
+    this.#bytes = new Uint8Array(0);
   }
 
   /** The text as a Buffer (no copy), e.g. to bind it to a statement. */

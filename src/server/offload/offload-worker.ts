@@ -18,12 +18,16 @@ import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } fro
 const port = parentPort;
 if (!port) throw new Error('offload-worker.js runs as a worker thread');
 const config = workerData as OffloadConfig;
-const opened: Promise<TraceStore> = openStore(config.db, config);
+const collectGarbage = exposedGc();
+// A write of large kept values frees its body before SQLite copies them (SqliteStoreOptions.releaseMemory).
+const opened: Promise<TraceStore> = openStore(config.db, {
+  ...config,
+  sqlite: { ...config.sqlite, releaseMemory: () => collectGarbage() },
+});
 opened.catch(() => undefined); // reported with the first request
 /** Lines of a page are posted in batches of about this many characters. */
 const BATCH_CHARS = 64 * 1024;
 const EMPTY = new Uint8Array(0);
-const collectGarbage = exposedGc();
 /** Bodies from this size on are followed by full collections (see `write`). */
 const GC_FROM_BYTES = 8 * 1024 * 1024;
 /** Pages being read, and those of them the event loop no longer wants. */

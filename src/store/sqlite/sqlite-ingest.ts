@@ -81,7 +81,14 @@ export class SqliteIngest {
   private readonly project: Statement;
   private readonly batch: (parts: CallPart[]) => void;
 
-  constructor(db: Database) {
+  /**
+   * @param releaseMemory called once a batch's statements are bound and its kept values let go, before
+   * they run (the store worker passes a full collection): see `write`.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly releaseMemory?: () => void,
+  ) {
     this.start = db.prepare(START_SQL);
     this.end = db.prepare(END_SQL);
     this.complete = db.prepare(COMPLETE_SQL);
@@ -96,44 +103,85 @@ export class SqliteIngest {
 
   private write(parts: CallPart[]): void {
     const activity = new Map<string, number>();
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i] as CallPart;
-      const c = part.call;
-      if (typeof c?.project_id !== 'string' || typeof c.id !== 'string') {
-        throw new ValidationError(`parts[${i}].call`, 'expected project_id and id strings');
+    // With a large value kept as text (RawJson, a view of the request body), every statement is bound
+    // first, then the body is let go and `releaseMemory` runs before any statement does: SQLite's
+    // record of a 30 MiB value is then built without the body still held (one copy less at the peak).
+    const twoPhase = this.releaseMemory !== undefined && parts.some(hasRawJson);
+    const bound: Statement[] = [];
+    for (let phase = twoPhase ? 0 : 1; phase < 2; phase++) {
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i] as CallPart;
+        if (phase === 1 && twoPhase) {
+          (bound[i] as Statement).run();
+          continue;
+        }
+        const [stmt, values, last] = this.statementOf(part, i);
+        if (phase === 1) stmt.run(values);
+        else {
+          bound.push(this.db.prepare(stmt.source).bind(values));
+          values.length = 0; // its Buffers view the body: not even a stale register may hold them
+        }
+        const projectId = part.call.project_id;
+        const seen = activity.get(projectId);
+        if (seen === undefined || last > seen) activity.set(projectId, last);
       }
-      let last: number;
-      if (part.kind === 'start') {
-        const s = part.call;
-        this.start.run([c.project_id, c.id, ...startValues(s, part.startedAtUs, i)]);
-        last = part.startedAtUs;
-      } else if (part.kind === 'end') {
-        const e = part.call;
-        const v2Start = part.startedAtUs === undefined ? null : micros(part.startedAtUs, i, 'startedAtUs');
-        const v2Iso = v2Start === null ? null : microsToIso(v2Start);
-        this.end.run([
-          c.project_id,
-          c.id,
-          ...endValues(e, part.endedAtUs, i),
-          e.trace_id ?? null,
-          v2Start,
-          v2Iso,
-        ]);
-        last = part.endedAtUs;
-      } else if (part.kind === 'complete') {
-        const call = part.call;
-        const values = startValues(call, part.startedAtUs, i);
-        values.unshift(c.project_id, c.id);
-        values.push(...endValues(call, part.endedAtUs, i));
-        this.complete.run(values);
-        last = Math.max(part.startedAtUs, part.endedAtUs);
-      } else {
-        throw new ValidationError(`parts[${i}].kind`, 'expected start, end or complete');
+      if (phase === 0) {
+        for (const part of parts) releaseRawJson(part);
+        this.releaseMemory?.();
       }
-      const seen = activity.get(c.project_id);
-      if (seen === undefined || last > seen) activity.set(c.project_id, last);
     }
     for (const [projectId, last] of activity) this.project.run(projectId, last);
+  }
+
+  /** The statement that writes `part`, its values, and the part's latest time (project activity). */
+  private statementOf(part: CallPart, i: number): [Statement, unknown[], number] {
+    const c = part.call;
+    if (typeof c?.project_id !== 'string' || typeof c.id !== 'string') {
+      throw new ValidationError(`parts[${i}].call`, 'expected project_id and id strings');
+    }
+    if (part.kind === 'start') {
+      return [
+        this.start,
+        [c.project_id, c.id, ...startValues(part.call, part.startedAtUs, i)],
+        part.startedAtUs,
+      ];
+    }
+    if (part.kind === 'end') {
+      const e = part.call;
+      const v2Start = part.startedAtUs === undefined ? null : micros(part.startedAtUs, i, 'startedAtUs');
+      const v2Iso = v2Start === null ? null : microsToIso(v2Start);
+      const values = [
+        c.project_id,
+        c.id,
+        ...endValues(e, part.endedAtUs, i),
+        e.trace_id ?? null,
+        v2Start,
+        v2Iso,
+      ];
+      return [this.end, values, part.endedAtUs];
+    }
+    if (part.kind === 'complete') {
+      const values = startValues(part.call, part.startedAtUs, i);
+      values.unshift(c.project_id, c.id);
+      values.push(...endValues(part.call, part.endedAtUs, i));
+      return [this.complete, values, Math.max(part.startedAtUs, part.endedAtUs)];
+    }
+    throw new ValidationError(`parts[${i}].kind`, 'expected start, end or complete');
+  }
+}
+
+const JSON_FIELDS = [...START_FIELDS, ...END_FIELDS].filter((f) => f.kind === 'json').map((f) => f.name);
+
+function hasRawJson(part: CallPart): boolean {
+  const call = part.call as unknown as Record<string, unknown>;
+  return JSON_FIELDS.some((name) => call[name] instanceof RawJson);
+}
+
+function releaseRawJson(part: CallPart): void {
+  const call = part.call as unknown as Record<string, unknown>;
+  for (const name of JSON_FIELDS) {
+    const value = call[name];
+    if (value instanceof RawJson) value.release();
   }
 }
 

@@ -50,6 +50,13 @@ export const DEFAULTS = {
   walAutocheckpointPages: 10_000,
   /** Size the WAL file is truncated back to after a checkpoint, in bytes. */
   walSizeLimitBytes: 64 * 1024 * 1024,
+  /**
+   * Called when a batch holding large values kept as text (`RawJson`) is bound and the values let go,
+   * before its statements run (sqlite-ingest.ts): the store worker passes a full collection, so that
+   * the request body is freed before SQLite builds its own copies. Absent: batches run as they bind.
+   * @default undefined
+   */
+  releaseMemory: undefined as (() => void) | undefined,
 };
 
 export type SqliteStoreOptions = Partial<typeof DEFAULTS>;
@@ -100,7 +107,7 @@ export class SqliteStore extends StoreFront implements TraceStore {
       busyTimeoutMs: options.busyTimeoutMs,
       statementCacheSize: options.statementCacheSize,
     });
-    this.ingester = new SqliteIngest(db);
+    this.ingester = new SqliteIngest(db, options.releaseMemory);
     this.parts = {
       feedback: new SqliteFeedback(db, this.statements),
       objects: new SqliteObjects(db, this.statements),
