@@ -108,27 +108,21 @@ export class SqliteIngest {
     // record of a 30 MiB value is then built without the body still held (one copy less at the peak).
     const twoPhase = this.releaseMemory !== undefined && parts.some(hasRawJson);
     const bound: Statement[] = [];
-    for (let phase = twoPhase ? 0 : 1; phase < 2; phase++) {
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i] as CallPart;
-        if (phase === 1 && twoPhase) {
-          (bound[i] as Statement).run();
-          continue;
-        }
-        const [stmt, values, last] = this.statementOf(part, i);
-        if (phase === 1) stmt.run(values);
-        else {
-          bound.push(this.db.prepare(stmt.source).bind(values));
-          values.length = 0; // its Buffers view the body: not even a stale register may hold them
-        }
-        const projectId = part.call.project_id;
-        const seen = activity.get(projectId);
-        if (seen === undefined || last > seen) activity.set(projectId, last);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as CallPart;
+      const [stmt, values, last] = this.statementOf(part, i);
+      if (!twoPhase) stmt.run(values);
+      else {
+        bound.push(this.db.prepare(stmt.source).bind(values));
+        values.length = 0; // its Buffers view the body: not even a stale register may hold them
       }
-      if (phase === 0) {
-        for (const part of parts) releaseRawJson(part);
-        this.releaseMemory?.();
-      }
+      const seen = activity.get(part.call.project_id);
+      if (seen === undefined || last > seen) activity.set(part.call.project_id, last);
+    }
+    if (twoPhase) {
+      for (const part of parts) releaseRawJson(part);
+      this.releaseMemory?.();
+      for (const stmt of bound) stmt.run();
     }
     for (const [projectId, last] of activity) this.project.run(projectId, last);
   }
