@@ -7,7 +7,7 @@ import { parseJsonObject } from '../read-body.js';
 import { writeCalls } from '../routes/call-writes.js';
 import { unpooledBuffer } from '../unpooled-buffer.js';
 import { exposedGc } from './exposed-gc.js';
-import { parseKeepingRaw } from './parse-keeping-raw.js';
+import { parseCountingKept } from './parse-keeping-raw.js';
 import type { OffloadConfig, OffloadedAnswer, OffloadReply, OffloadRequest } from './offload-protocol.js';
 
 /**
@@ -19,10 +19,11 @@ const port = parentPort;
 if (!port) throw new Error('offload-worker.js runs as a worker thread');
 const config = workerData as OffloadConfig;
 const collectGarbage = exposedGc();
-// A write of large kept values frees its body before SQLite copies them (SqliteStoreOptions.releaseMemory).
+/** What the store runs once a write's kept values are bound (SqliteStoreOptions.releaseMemory). */
+let releaseMemory: () => void = () => undefined;
 const opened: Promise<TraceStore> = openStore(config.db, {
   ...config,
-  sqlite: { ...config.sqlite, releaseMemory: () => collectGarbage() },
+  sqlite: { ...config.sqlite, releaseMemory: () => releaseMemory() },
 });
 opened.catch(() => undefined); // reported with the first request
 /** Lines of a page are posted in batches of about this many characters. */
@@ -56,15 +57,19 @@ async function close(): Promise<void> {
 async function write(request: OffloadRequest & { type: 'write' }): Promise<void> {
   // A full collection costs a few ms: worth it after a body large enough to leave tens of MiB behind,
   // not after each of a bulk load's few-MiB batches (V8's own scavenges handle those).
+  // Values kept as text hold the body until the store has bound them, then the store collects it
+  // (releaseMemory); parsed values let it go at once.
   const collect = request.bytes.length >= GC_FROM_BYTES ? collectGarbage : () => undefined;
   try {
     const store = await opened;
-    const body = takeBody(request, store);
-    collect(); // the body's bytes and text: ~2× its size, no longer needed
+    const { body, kept } = takeBody(request, store);
+    if (kept === 0) collect(); // the body's bytes and text: ~2× its size, no longer needed
+    releaseMemory = collect;
     post({ id: request.id, type: 'written', body: await writeCalls(store, request.job, body) });
   } catch (err) {
     post({ id: request.id, type: 'failed', answer: answerOf(err) });
   } finally {
+    releaseMemory = () => undefined;
     collect(); // the parsed body and its serialised columns
   }
 }
@@ -137,9 +142,12 @@ function answerOf(err: unknown): OffloadedAnswer {
  * The request's body parsed, its large call values kept as text when the store takes them so
  * (parse-keeping-raw.ts); the request no longer holds its bytes, so what is not kept can go.
  */
-function takeBody(request: OffloadRequest & { type: 'write' }, store: TraceStore): Record<string, unknown> {
+function takeBody(
+  request: OffloadRequest & { type: 'write' },
+  store: TraceStore,
+): { body: Record<string, unknown>; kept: number } {
   const { bytes } = request;
   request.bytes = EMPTY;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return store.storesRawJson ? parseKeepingRaw(buffer) : parseJsonObject(buffer);
+  return store.storesRawJson ? parseCountingKept(buffer) : { body: parseJsonObject(buffer), kept: 0 };
 }

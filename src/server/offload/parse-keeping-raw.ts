@@ -68,10 +68,20 @@ export function parseKeepingRaw(
   minBytes = KEEP_RAW_FROM_BYTES,
   maxDepth: number = JSON_LIMITS.maxDepth,
 ): Record<string, unknown> {
+  return parseCountingKept(bytes, minBytes, maxDepth).body;
+}
+
+/** {@link parseKeepingRaw}, with how many values it kept (0: the body was parsed as a whole). */
+export function parseCountingKept(
+  bytes: Buffer,
+  minBytes = KEEP_RAW_FROM_BYTES,
+  maxDepth: number = JSON_LIMITS.maxDepth,
+): { body: Record<string, unknown>; kept: number } {
+  const parsed = (body: Record<string, unknown>, kept = 0) => ({ body, kept });
   const kept: Kept[] = [];
   const start = skipSpace(bytes, 0);
   if (walk(bytes, start, BODY, [], { kept, minBytes, maxDepth }) < 0 || kept.length === 0) {
-    return parseJsonObject(bytes);
+    return parsed(parseJsonObject(bytes));
   }
   const token = `\u0000weft-raw:${randomUUID()}:`;
   let text = '';
@@ -85,13 +95,15 @@ export function parseKeepingRaw(
   try {
     body = parseJsonObjectText(text);
   } catch {
-    return parseJsonObject(bytes); // its error names the problem in the body as sent
+    return parsed(parseJsonObject(bytes)); // its error names the problem in the body as sent
   }
   for (let i = 0; i < kept.length; i++) {
     const { path, start: s, end: e } = kept[i]!;
-    if (!replace(body, path, token + i, new RawJson(bytes.subarray(s, e)))) return parseJsonObject(bytes);
+    if (!replace(body, path, token + i, new RawJson(bytes.subarray(s, e)))) {
+      return parsed(parseJsonObject(bytes));
+    }
   }
-  return body;
+  return parsed(body, kept.length);
 }
 
 interface Walk {
