@@ -2,14 +2,7 @@ import { markUsageReported } from '../sdk/call-recorder.js';
 import { activeClient } from '../sdk/client-registry.js';
 import { ManualCall } from '../sdk/manual-call.js';
 import { costUsd, normalizeUsage, priceOf } from './model-usage.js';
-import { observeIterator } from './traced-iterator.js';
-
-/** Builds a streamed call's output from its chunks. */
-export interface StreamAccumulator {
-  add(chunk: unknown): void;
-  /** The output so far: a response-shaped object (`model`, `usage` when known). */
-  output(): unknown;
-}
+import { traceStream, type StreamAccumulator, type StreamLike } from './traced-stream.js';
 
 /** How one client method is recorded. */
 export interface ApiMethodSpec {
@@ -174,89 +167,19 @@ function define(o: object, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
-interface StreamLike {
-  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
-  controller?: { signal?: AbortSignal };
-}
-
 function onValue(value: unknown, state: CallState): void {
   try {
     const stream = value as Partial<StreamLike> | null;
     if (stream !== null && typeof stream === 'object' && typeof stream.iterator === 'function') {
-      traceStream(stream as StreamLike, state);
+      traceStream(stream as StreamLike, state.spec.accumulator(), (output, error) => {
+        if (error) state.call.fail(error.thrown);
+        else finish(state, output);
+      });
       return;
     }
     finish(state, value);
   } catch {
     state.call.end(undefined);
-  }
-}
-
-/** Wraps the Stream's iterator: for-await, `.tee()` and `.toReadableStream()` all go through it. */
-function traceStream(stream: StreamLike, state: CallState): void {
-  const acc = state.spec.accumulator();
-  const original = stream.iterator;
-  let observed = false;
-  const observer = {
-    chunk(v: unknown) {
-      try {
-        acc.add(v);
-      } catch {
-        // a chunk of an unexpected shape: the output is what was accumulated
-      }
-    },
-    end(error: { thrown: unknown } | undefined) {
-      if (error) state.call.fail(error.thrown);
-      else finish(state, safeOutput(acc));
-    },
-  };
-  replace(stream, 'iterator', function (this: unknown, ...args: unknown[]) {
-    const inner = original.apply(this, args);
-    if (observed) return inner;
-    observed = true;
-    return observeIterator(inner, observer);
-  });
-  onAbort(stream.controller, () => observer.end(undefined));
-}
-
-/**
- * Calls `ended` when the stream's request is aborted (a stream dropped unread, or aborted between two
- * reads; a reader that is reading sees the abort as the end of its iteration anyway). The SDKs abort a
- * stream's request only through `controller.abort()` (the caller's `signal`, the timeout, a `break`),
- * so the hook is on that method of this controller, not an `abort` listener on its signal: Node's
- * `addEventListener` costs more than the rest of a stream's tracing together.
- */
-function onAbort(controller: unknown, ended: () => void): void {
-  if (!(controller instanceof AbortController)) return;
-  const abort = controller.abort;
-  define(controller, 'abort', function (this: unknown, ...args: unknown[]) {
-    try {
-      return Reflect.apply(abort, this, args);
-    } finally {
-      try {
-        ended();
-      } catch {
-        // recording the end must not change what the caller's abort does
-      }
-    }
-  });
-}
-
-/**
- * Sets `o[key]` by assignment when it is an own writable data property (the SDK's Stream sets
- * `iterator` in its constructor): its attributes and the object's shape stay as they were. Otherwise
- * defines it as a non-enumerable own property that shadows the inherited one.
- */
-function replace(o: object, key: string, value: unknown): void {
-  if (Object.getOwnPropertyDescriptor(o, key)?.writable === true) (o as Record<string, unknown>)[key] = value;
-  else define(o, key, value);
-}
-
-function safeOutput(acc: StreamAccumulator): unknown {
-  try {
-    return acc.output();
-  } catch {
-    return null;
   }
 }
 

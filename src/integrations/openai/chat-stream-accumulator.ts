@@ -1,4 +1,4 @@
-import type { StreamAccumulator } from '../traced-api-call.js';
+import type { StreamAccumulator } from '../traced-stream.js';
 
 type Rec = Record<string, unknown>;
 
@@ -25,7 +25,8 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   private model: unknown = undefined;
   private systemFingerprint: unknown = undefined;
   private serviceTier: unknown = undefined;
-  private readonly choices = new Map<number, Choice>();
+  /** In order of first appearance (one, unless the request asked for `n` > 1). */
+  private readonly choices: Choice[] = [];
   private usage: unknown = undefined;
 
   add(chunk: unknown): void {
@@ -43,10 +44,10 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     for (const raw of rawChoices as Rec[]) {
       const rawIndex = raw.index;
       const index = typeof rawIndex === 'number' ? rawIndex : 0;
-      let choice = this.choices.get(index);
+      let choice = byIndex(this.choices, index);
       if (!choice) {
         choice = { index, message: { role: 'assistant', content: null }, finish_reason: null };
-        this.choices.set(index, choice);
+        this.choices.push(choice);
       }
       const finish = raw.finish_reason;
       if (finish) choice.finish_reason = finish;
@@ -63,7 +64,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   private addToolCall(m: Choice['message'], t: Rec): void {
     const calls = (m.tool_calls ??= []);
     const index = typeof t.index === 'number' ? t.index : calls.length;
-    let call = calls.find((c) => c.index === index);
+    let call = byIndex(calls, index);
     if (!call) {
       call = { index, function: { name: '', arguments: '' } };
       calls.push(call);
@@ -80,7 +81,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
    * One object literal: a spread copy that then gains keys is several times slower to build.
    */
   output(): unknown {
-    const choices = [...this.choices.values()];
+    const choices = this.choices;
     if (choices.length > 1) choices.sort((a, b) => a.index - b.index);
     return {
       id: this.id,
@@ -93,4 +94,10 @@ export class ChatStreamAccumulator implements StreamAccumulator {
       system_fingerprint: this.systemFingerprint,
     };
   }
+}
+
+/** The entry with this `index` (a linear search: a stream has one choice and a few tool calls). */
+function byIndex<T extends { index: number }>(list: T[], index: number): T | undefined {
+  for (const item of list) if (item.index === index) return item;
+  return undefined;
 }
