@@ -173,18 +173,22 @@ function onValue(value: unknown, state: CallState): void {
     if (stream !== null && typeof stream === 'object' && typeof stream.iterator === 'function') {
       traceStream(stream as StreamLike, state.spec.accumulator(), (output, error) => {
         if (error) state.call.fail(error.thrown);
-        else finish(state, output);
+        else finish(state, output, false);
       });
       return;
     }
-    finish(state, value);
+    finish(state, value, true);
   } catch {
     state.call.end(undefined);
   }
 }
 
-/** Ends the call with `output`, adding its normalized usage and estimated cost under its model. */
-function finish(state: CallState, output: unknown): void {
+/**
+ * Ends the call with `output`, adding its normalized usage and estimated cost under its model. An
+ * output the caller received (`returned`; a stream's accumulated output is weft's own) is marked, so
+ * that an op returning it does not count its usage a second time.
+ */
+function finish(state: CallState, output: unknown, returned: boolean): void {
   if (state.call.ended) return;
   try {
     const o = output as { model?: unknown; usage?: unknown } | null;
@@ -193,7 +197,7 @@ function finish(state: CallState, output: unknown): void {
       (o !== null && typeof o === 'object' && typeof o.model === 'string' ? o.model : undefined) ??
       state.requestModel;
     if (usage && model && state.call.handle) {
-      markUsageReported(o!);
+      if (returned) markUsageReported(o!);
       const price = priceOf(model, state.prices);
       const counts: Record<string, number> = {
         requests: 1,
