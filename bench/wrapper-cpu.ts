@@ -6,14 +6,22 @@
  *
  *   node --expose-gc dist/bench/wrapper-cpu.js [--calls 3000] [--rounds 7]
  *
+ *   node --expose-gc dist/bench/wrapper-cpu.js --clients bare     (or wrapped: one client per process)
+ *
  * Figures per call, µs: bare and wrapped time (medians over rounds, alternated), and the overhead
- * (wrapped - bare of the same round pair) as median with min and max.
+ * (wrapped - bare of the same round pair) as median with min and max; the CPU of this process
+ * (`process.cpuUsage`, GC threads included) the same way; and how much of a wrapped round's time was
+ * the final `flush()` (mostly waiting for the receiver, another process).
+ *
+ * With both clients in one process, the bare client shares the wrapped one's JIT state and heap, which
+ * slows it too and hides part of the overhead. `--clients bare` and `--clients wrapped` run one client
+ * per process: compare two such runs, alternated, for the overhead an app without weft would not pay.
  */
 import OpenAI from 'openai';
 import { chatChunks, chatCompletion } from '../test/helpers/llm-mock-server.js';
 import { wrapOpenAI } from '../src/index.js';
 import { chatOnce, type ChatMode } from './lib/chat-call.js';
-import { numberArg } from './lib/cli-args.js';
+import { numberArg, stringArg } from './lib/cli-args.js';
 import { forceGc } from './lib/gc.js';
 import { Receiver } from './lib/receiver.js';
 import { fmt, median, printHeader, printTable } from './lib/stats.js';
@@ -21,6 +29,8 @@ import { initBenchClient } from './lib/weft-client.js';
 
 const CALLS = numberArg('calls', 3000);
 const ROUNDS = numberArg('rounds', 7);
+const CLIENTS = stringArg('clients', 'both');
+if (!['both', 'bare', 'wrapped'].includes(CLIENTS)) throw new Error('--clients is both, bare or wrapped');
 const MOCK = 'http://llm-mock.invalid';
 
 const json = JSON.stringify(chatCompletion('Hello there'));
@@ -37,56 +47,90 @@ globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<
 };
 
 type Mode = ChatMode;
-
-async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<number> {
-  forceGc();
-  const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
-  await after();
-  return ((performance.now() - t0) * 1000) / CALLS;
+interface Sample {
+  wallUs: number;
+  cpuUs: number;
+  flushUs: number;
 }
 
-printHeader('wrapper-cpu', [`${CALLS} calls per round, ${ROUNDS} rounds, in-memory fetch, alternated`]);
+async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<Sample> {
+  forceGc();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
+  const t1 = performance.now();
+  await after();
+  const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    wallUs: ((t2 - t0) * 1000) / CALLS,
+    cpuUs: (cpu.user + cpu.system) / CALLS,
+    flushUs: ((t2 - t1) * 1000) / CALLS,
+  };
+}
+
+printHeader('wrapper-cpu', [
+  `${CALLS} calls per round, ${ROUNDS} rounds, in-memory fetch, clients: ${CLIENTS}` +
+    (CLIENTS === 'both' ? ', alternated' : ''),
+]);
 const receiver = await Receiver.start();
 const weft = await initBenchClient('bench/wrapper-cpu', receiver.url);
 const opts = { baseURL: `${MOCK}/v1`, apiKey: 'sk-bench', maxRetries: 0 };
-const bare = new OpenAI(opts);
-const wrapped = wrapOpenAI(new OpenAI(opts));
+const bare = CLIENTS === 'wrapped' ? undefined : new OpenAI(opts);
+const wrapped = CLIENTS === 'bare' ? undefined : wrapOpenAI(new OpenAI(opts));
 const flush = () => weft.client.flush();
 const noop = () => Promise.resolve();
+const label = (mode: Mode) =>
+  mode === 'json' ? 'chat.completions.create' : 'chat.completions.create, stream: true';
+/** Median, min and max of per-round figures. */
+const spread = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 
 const rows: string[][] = [];
 for (const mode of ['json', 'stream'] as const) {
   for (let i = 0; i < 300; i++) {
-    await chatOnce(bare, mode); // warm-up
-    await chatOnce(wrapped, mode);
+    if (bare) await chatOnce(bare, mode); // warm-up
+    if (wrapped) await chatOnce(wrapped, mode);
   }
   await flush();
-  const b: number[] = [];
-  const w: number[] = [];
+  const b: Sample[] = [];
+  const w: Sample[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    if (r % 2 === 0) {
-      b.push(await round(bare, mode, noop));
-      w.push(await round(wrapped, mode, flush));
-    } else {
-      w.push(await round(wrapped, mode, flush));
-      b.push(await round(bare, mode, noop));
-    }
+    if (bare && r % 2 === 0) b.push(await round(bare, mode, noop));
+    if (wrapped) w.push(await round(wrapped, mode, flush));
+    if (bare && r % 2 === 1) b.push(await round(bare, mode, noop));
   }
-  const d = w.map((x, i) => x - (b[i] ?? 0));
+  if (!bare || !wrapped) {
+    const s = bare ? b : w;
+    rows.push([
+      label(mode),
+      bare ? 'bare' : 'wrapped',
+      spread(s.map((x) => x.wallUs)),
+      spread(s.map((x) => x.cpuUs)),
+      bare ? '' : spread(s.map((x) => x.flushUs)),
+    ]);
+    continue;
+  }
+  const d = (key: keyof Sample) => w.map((x, i) => x[key] - (b[i]?.[key] ?? 0));
   rows.push([
-    mode === 'json' ? 'chat.completions.create' : 'chat.completions.create, stream: true',
-    fmt(median(b)),
-    fmt(median(w)),
-    fmt(median(d)),
-    fmt(Math.min(...d)),
-    fmt(Math.max(...d)),
+    label(mode),
+    fmt(median(b.map((x) => x.wallUs))),
+    fmt(median(w.map((x) => x.wallUs))),
+    spread(d('wallUs')),
+    spread(d('cpuUs')),
+    spread(w.map((x) => x.flushUs)),
   ]);
 }
-printTable(
-  'wrapOpenAI vs the bare client, in-memory fetch, per call (µs)',
-  ['call', 'bare', 'wrapped', 'overhead', 'min', 'max'],
-  rows,
-);
+if (bare && wrapped)
+  printTable(
+    'wrapOpenAI vs the bare client, in-memory fetch, per call (µs; overheads: median (min–max) over round pairs)',
+    ['call', 'bare', 'wrapped', 'overhead', 'CPU overhead', 'of which final flush'],
+    rows,
+  );
+else
+  printTable(
+    'one client in this process, in-memory fetch, per call (µs; median (min–max) over rounds)',
+    ['call', 'client', 'wall', 'CPU', 'of which final flush'],
+    rows,
+  );
 await weft.close();
 await receiver.close();

@@ -10,6 +10,8 @@
  * Figures per call: wall time (sequential awaits) and CPU of this process (`process.cpuUsage`, user +
  * system), medians over rounds. "overhead % of 1 ms" is (wrapped - bare) wall time as a share of a
  * 1 ms round trip, the issue's yardstick; "% of bare" is the same against the measured bare round trip.
+ * "of which final flush" is the part of the wrapped wall time spent in the round's closing `flush()`,
+ * mostly waiting for the receiver (another process) to take the last batch.
  */
 import OpenAI from 'openai';
 import { wrapOpenAI } from '../src/index.js';
@@ -28,6 +30,8 @@ type Mode = ChatMode;
 interface Sample {
   wallUs: number;
   cpuUs: number;
+  /** Of `wallUs`, the round's final `flush()` (mostly waiting for the receiver, another process). */
+  flushUs: number;
 }
 
 async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<Sample> {
@@ -35,10 +39,15 @@ async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Pr
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
+  const t1 = performance.now();
   await after();
-  const wallUs = ((performance.now() - t0) * 1000) / CALLS;
+  const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  return { wallUs, cpuUs: (cpu.user + cpu.system) / CALLS };
+  return {
+    wallUs: ((t2 - t0) * 1000) / CALLS,
+    cpuUs: (cpu.user + cpu.system) / CALLS,
+    flushUs: ((t2 - t1) * 1000) / CALLS,
+  };
 }
 
 printHeader('wrapper-overhead', [`${CALLS} calls per round, ${ROUNDS} rounds, bare and wrapped alternated`]);
@@ -83,6 +92,7 @@ for (const mode of ['json', 'stream'] as const) {
     fmt(bareCpu),
     fmt(wrapCpu),
     fmt(wrapCpu - bareCpu),
+    fmt(median(w.map((s) => s.flushUs))),
   ]);
 }
 const stats = await receiver.stats();
@@ -98,6 +108,7 @@ printTable(
     'bare CPU',
     'wrapped CPU',
     'CPU overhead',
+    'of which final flush',
   ],
   rows,
 );

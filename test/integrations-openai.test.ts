@@ -179,6 +179,22 @@ describe('wrapOpenAI against the real openai client and a real weft server', () 
     assert.equal(content, 'a', 'the first (abandoned) stream recorded the chunks read before break');
   });
 
+  test('a stream aborted before it is read ends the call; the Stream keeps its own keys', async () => {
+    const sse = { kind: 'sse' as const, events: chatChunks(['a'], false), done: true };
+    llm.answer('/chat/completions', sse, sse);
+    const bareStream = await bare.chat.completions.create({ ...params, stream: true });
+    bareStream.controller.abort();
+    const { result, llmCall } = await traced(async () => {
+      const stream = await wrapped.chat.completions.create({ ...params, stream: true });
+      stream.controller.abort();
+      assert.ok(stream.controller.signal.aborted, 'the abort reaches the request');
+      return Object.keys(stream);
+    });
+    assert.deepEqual(result, Object.keys(bareStream), 'same enumerable own keys as an untraced Stream');
+    assert.equal(llmCall.status, 'success', 'the call ended at the abort');
+    assert.deepEqual((llmCall.output as { choices: unknown[] }).choices, [], 'nothing was read');
+  });
+
   test('429 with Retry-After is retried by the client; a 400 throws the SDK error and is recorded', async () => {
     llm.answer(
       '/chat/completions',

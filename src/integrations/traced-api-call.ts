@@ -2,14 +2,7 @@ import { markUsageReported } from '../sdk/call-recorder.js';
 import { activeClient } from '../sdk/client-registry.js';
 import { ManualCall } from '../sdk/manual-call.js';
 import { costUsd, normalizeUsage, priceOf } from './model-usage.js';
-import { observeIterator } from './traced-iterator.js';
-
-/** Builds a streamed call's output from its chunks. */
-export interface StreamAccumulator {
-  add(chunk: unknown): void;
-  /** The output so far: a response-shaped object (`model`, `usage` when known). */
-  output(): unknown;
-}
+import { traceStream, type StreamAccumulator, type StreamLike } from './traced-stream.js';
 
 /** How one client method is recorded. */
 export interface ApiMethodSpec {
@@ -174,61 +167,28 @@ function define(o: object, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
-interface StreamLike {
-  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
-  controller?: { signal?: AbortSignal };
-}
-
 function onValue(value: unknown, state: CallState): void {
   try {
     const stream = value as Partial<StreamLike> | null;
     if (stream !== null && typeof stream === 'object' && typeof stream.iterator === 'function') {
-      traceStream(stream as StreamLike, state);
+      traceStream(stream as StreamLike, state.spec.accumulator(), (output, error) => {
+        if (error) state.call.fail(error.thrown);
+        else finish(state, output, false);
+      });
       return;
     }
-    finish(state, value);
+    finish(state, value, true);
   } catch {
     state.call.end(undefined);
   }
 }
 
-/** Wraps the Stream's iterator: for-await, `.tee()` and `.toReadableStream()` all go through it. */
-function traceStream(stream: StreamLike, state: CallState): void {
-  const acc = state.spec.accumulator();
-  const original = stream.iterator;
-  let observed = false;
-  const observer = {
-    chunk(v: unknown) {
-      try {
-        acc.add(v);
-      } catch {
-        // a chunk of an unexpected shape: the output is what was accumulated
-      }
-    },
-    end(error: { thrown: unknown } | undefined) {
-      if (error) state.call.fail(error.thrown);
-      else finish(state, safeOutput(acc));
-    },
-  };
-  define(stream, 'iterator', function (this: unknown, ...args: unknown[]) {
-    const inner = original.apply(this, args);
-    if (observed) return inner;
-    observed = true;
-    return observeIterator(inner, observer);
-  });
-  stream.controller?.signal?.addEventListener('abort', () => observer.end(undefined), { once: true });
-}
-
-function safeOutput(acc: StreamAccumulator): unknown {
-  try {
-    return acc.output();
-  } catch {
-    return null;
-  }
-}
-
-/** Ends the call with `output`, adding its normalized usage and estimated cost under its model. */
-function finish(state: CallState, output: unknown): void {
+/**
+ * Ends the call with `output`, adding its normalized usage and estimated cost under its model. An
+ * output the caller received (`returned`; a stream's accumulated output is weft's own) is marked, so
+ * that an op returning it does not count its usage a second time.
+ */
+function finish(state: CallState, output: unknown, returned: boolean): void {
   if (state.call.ended) return;
   try {
     const o = output as { model?: unknown; usage?: unknown } | null;
@@ -237,7 +197,7 @@ function finish(state: CallState, output: unknown): void {
       (o !== null && typeof o === 'object' && typeof o.model === 'string' ? o.model : undefined) ??
       state.requestModel;
     if (usage && model && state.call.handle) {
-      markUsageReported(o!);
+      if (returned) markUsageReported(o!);
       const price = priceOf(model, state.prices);
       const counts: Record<string, number> = {
         requests: 1,

@@ -1,4 +1,4 @@
-import type { StreamAccumulator } from '../traced-api-call.js';
+import type { StreamAccumulator } from '../traced-stream.js';
 
 type Rec = Record<string, unknown>;
 
