@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError } from '../../shared/errors.js';
+import { MIGRATION_7 } from './migration-7.js';
 import { HEAD_CHARS, HEAD_OVER } from './value-head.js';
 
 /** SQL for the head of a JSON column, as {@link headOf} computes it at ingest. */
@@ -255,6 +256,8 @@ ${CALLS_STATS}  `,
   DROP TABLE calls;
   ALTER TABLE calls_v6 RENAME TO calls;
 ${CALLS_INDEXES}${CALLS_STATS}  `,
+  // 7: calls as a rowid table with a unique (project_id, id) index (migration-7.ts).
+  MIGRATION_7,
 ];
 
 /**
