@@ -77,9 +77,10 @@ async function write(request: OffloadRequest & { type: 'write' }): Promise<void>
 async function read(request: OffloadRequest & { type: 'read' }): Promise<void> {
   try {
     const store = await opened;
-    const json = await callJson(store, request.projectId, request.callId);
-    const bytes = callBody(json);
+    const bytes = callBody(await callJson(store, request.projectId, request.callId));
     port?.postMessage({ id: request.id, type: 'call', bytes } satisfies OffloadReply, [bytes.buffer]);
+    // The call's text (as large as the answer) is garbage now; a large one is collected at once.
+    if (bytes.length >= GC_FROM_BYTES) collectGarbage();
   } catch (err) {
     post({ id: request.id, type: 'failed', answer: answerOf(err) });
   }
