@@ -20,9 +20,8 @@
 import OpenAI from 'openai';
 import { chatChunks, chatCompletion } from '../test/helpers/llm-mock-server.js';
 import { wrapOpenAI } from '../src/index.js';
-import { chatOnce, type ChatMode } from './lib/chat-call.js';
+import { chatOnce, timedRound, type ChatMode, type RoundSample } from './lib/chat-call.js';
 import { numberArg, stringArg } from './lib/cli-args.js';
-import { forceGc } from './lib/gc.js';
 import { Receiver } from './lib/receiver.js';
 import { fmt, median, printHeader, printTable } from './lib/stats.js';
 import { initBenchClient } from './lib/weft-client.js';
@@ -47,27 +46,7 @@ globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<
 };
 
 type Mode = ChatMode;
-interface Sample {
-  wallUs: number;
-  cpuUs: number;
-  flushUs: number;
-}
-
-async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<Sample> {
-  forceGc();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
-  const t1 = performance.now();
-  await after();
-  const t2 = performance.now();
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    wallUs: ((t2 - t0) * 1000) / CALLS,
-    cpuUs: (cpu.user + cpu.system) / CALLS,
-    flushUs: ((t2 - t1) * 1000) / CALLS,
-  };
-}
+const round = (api: OpenAI, mode: Mode, after: () => Promise<unknown>) => timedRound(api, mode, CALLS, after);
 
 printHeader('wrapper-cpu', [
   `${CALLS} calls per round, ${ROUNDS} rounds, in-memory fetch, clients: ${CLIENTS}` +
@@ -92,8 +71,8 @@ for (const mode of ['json', 'stream'] as const) {
     if (wrapped) await chatOnce(wrapped, mode);
   }
   await flush();
-  const b: Sample[] = [];
-  const w: Sample[] = [];
+  const b: RoundSample[] = [];
+  const w: RoundSample[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     if (bare && r % 2 === 0) b.push(await round(bare, mode, noop));
     if (wrapped) w.push(await round(wrapped, mode, flush));
@@ -110,7 +89,7 @@ for (const mode of ['json', 'stream'] as const) {
     ]);
     continue;
   }
-  const d = (key: keyof Sample) => w.map((x, i) => x[key] - (b[i]?.[key] ?? 0));
+  const d = (key: keyof RoundSample) => w.map((x, i) => x[key] - (b[i]?.[key] ?? 0));
   rows.push([
     label(mode),
     fmt(median(b.map((x) => x.wallUs))),

@@ -16,9 +16,8 @@
 import OpenAI from 'openai';
 import { wrapOpenAI } from '../src/index.js';
 import { forkReady } from './lib/child-process.js';
-import { chatOnce, type ChatMode } from './lib/chat-call.js';
+import { chatOnce, timedRound, type ChatMode, type RoundSample } from './lib/chat-call.js';
 import { numberArg } from './lib/cli-args.js';
-import { forceGc } from './lib/gc.js';
 import { Receiver } from './lib/receiver.js';
 import { fmt, median, printHeader, printTable } from './lib/stats.js';
 import { initBenchClient } from './lib/weft-client.js';
@@ -27,28 +26,7 @@ const CALLS = numberArg('calls', 500);
 const ROUNDS = numberArg('rounds', 7);
 
 type Mode = ChatMode;
-interface Sample {
-  wallUs: number;
-  cpuUs: number;
-  /** Of `wallUs`, the round's final `flush()` (mostly waiting for the receiver, another process). */
-  flushUs: number;
-}
-
-async function round(api: OpenAI, mode: Mode, after: () => Promise<unknown>): Promise<Sample> {
-  forceGc();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await chatOnce(api, mode);
-  const t1 = performance.now();
-  await after();
-  const t2 = performance.now();
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    wallUs: ((t2 - t0) * 1000) / CALLS,
-    cpuUs: (cpu.user + cpu.system) / CALLS,
-    flushUs: ((t2 - t1) * 1000) / CALLS,
-  };
-}
+const round = (api: OpenAI, mode: Mode, after: () => Promise<unknown>) => timedRound(api, mode, CALLS, after);
 
 printHeader('wrapper-overhead', [`${CALLS} calls per round, ${ROUNDS} rounds, bare and wrapped alternated`]);
 const mock = await forkReady<{ url: string }>('./llm-mock-main.js', []);
@@ -66,8 +44,8 @@ for (const mode of ['json', 'stream'] as const) {
     await chatOnce(wrapped, mode);
   }
   await weft.client.flush();
-  const b: Sample[] = [];
-  const w: Sample[] = [];
+  const b: RoundSample[] = [];
+  const w: RoundSample[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     if (r % 2 === 0) {
       b.push(await round(bare, mode, noop));
