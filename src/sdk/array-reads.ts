@@ -5,17 +5,22 @@
  * before reading the array, so that an index getter runs once per serialization.
  */
 export class ArrayReads {
-  /** The first few arrays and their reads, side by side (most values have at most a few arrays). */
-  private readonly keys: object[] = [];
-  private readonly reads: unknown[][] = [];
+  /**
+   * The first few arrays and their reads, side by side (most values have at most a few arrays).
+   * Made on the first read: most values have no array at all, and every traced call makes two of
+   * these (its inputs and its output), so an unused one is a single small object.
+   */
+  private keys: object[] | undefined = undefined;
+  private reads: unknown[][] | undefined = undefined;
   /** Every array, once there are more than `INLINE` of them. */
   private map: Map<object, unknown[]> | undefined = undefined;
 
   /** What was read so far, per array, for the full serializer; undefined when no array was read. */
   get arrays(): Map<object, unknown[]> | undefined {
     if (this.map) return this.map;
-    if (this.keys.length === 0) return undefined;
-    return (this.map = new Map(this.keys.map((k, i) => [k, this.reads[i]!])));
+    const { keys, reads } = this;
+    if (keys === undefined || reads === undefined || keys.length === 0) return undefined;
+    return (this.map = new Map(keys.map((k, i) => [k, reads[i]!])));
   }
 
   /** What was read from `array` so far; the caller appends what it reads next. */
@@ -26,12 +31,13 @@ export class ArrayReads {
       if (seen === undefined) map.set(array, (seen = []));
       return seen;
     }
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === array) return this.reads[i]!;
+    const keys = (this.keys ??= []);
+    const reads = (this.reads ??= []);
+    for (let i = 0; i < keys.length; i++) if (keys[i] === array) return reads[i]!;
     const seen: unknown[] = [];
     if (keys.length < INLINE) {
       keys.push(array);
-      this.reads.push(seen);
+      reads.push(seen);
     } else {
       this.arrays!.set(array, seen);
     }
