@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalEnd, skipValue, valueEnd } from './canonical-json.js';
+import { canonicalEnd, skipValue } from './canonical-json.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const canonical = (text: string, maxDepth = 500) =>
@@ -23,7 +23,7 @@ test('what JSON.stringify writes is canonical, and ends where its text ends', ()
   for (const value of STRINGIFIED) {
     const text = JSON.stringify(value);
     assert.equal(canonicalEnd(bytes(text), 0, 500), bytes(text).length, text);
-    assert.equal(valueEnd(bytes(text), 0), bytes(text).length, text);
+    assert.equal(skipValue(bytes(text), 0), bytes(text).length, text);
   }
   // Followed by more of a body: the end is the value's own.
   assert.equal(canonicalEnd(bytes('{"a":[1,2]},"b":3}'), 0, 500), 11);
@@ -50,7 +50,7 @@ test('text that parsing and serialising would change is not canonical, but still
   ];
   for (const text of changed) {
     assert.equal(canonical(text), false, text);
-    assert.notEqual(valueEnd(bytes(text), 0), -1, `${text} is valid JSON`);
+    assert.doesNotThrow(() => JSON.parse(text), `${text} is valid JSON`);
     // Kept out on purpose although a round trip may give them back: duplicates, index keys, \ud800.
     if (!/"a":1,"a"|"0"|ud800/.test(text)) {
       assert.notEqual(JSON.stringify(JSON.parse(text)), text, `${text} does change`);
@@ -73,7 +73,7 @@ test('malformed JSON, 1e400, invalid UTF-8 and too deep values are not canonical
   ]) {
     assert.equal(canonical(text), false, text);
   }
-  assert.equal(valueEnd(bytes('[1e400]'), 0), 7, '1e400 is valid JSON (the usual check refuses it)');
+  assert.equal(JSON.parse('[1e400]')[0], Infinity, '1e400 is valid JSON (the usual check refuses it)');
   const invalidUtf8 = Buffer.concat([bytes('["'), Buffer.from([0xff, 0xfe]), bytes('"]')]);
   assert.equal(canonicalEnd(invalidUtf8, 0, 500), -1);
   const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
@@ -83,7 +83,7 @@ test('malformed JSON, 1e400, invalid UTF-8 and too deep values are not canonical
   assert.equal(canonical(deep(4), 3), false);
   // 100 000 levels: no stack overflow on either scan.
   assert.equal(canonical(deep(100_000)), false);
-  assert.equal(valueEnd(bytes(deep(100_000)), 0), 200_000);
+  assert.equal(skipValue(bytes(deep(100_000)), 0), 200_000);
 });
 
 test('random values: canonical exactly when stringify(parse(text)) gives the text back', () => {
@@ -129,11 +129,11 @@ test('random values: canonical exactly when stringify(parse(text)) gives the tex
   assert.ok(canonicals > 300, `${canonicals} canonical of 3000`);
 });
 
-test('skipValue finds the end of every valid value, as the checking scan does', () => {
+test('skipValue finds the end of every valid value', () => {
   const values = [...STRINGIFIED, ' ', { a: '\\\\"', b: ['"', '\\'] }, 12.5e3, -0.5, true, null];
   for (const value of values) {
     const text = `${JSON.stringify(value)},"next":1}`;
-    assert.equal(skipValue(bytes(text), 0), valueEnd(bytes(text), 0), text);
+    assert.equal(skipValue(bytes(text), 0), bytes(JSON.stringify(value)).length, text);
   }
   assert.equal(skipValue(bytes('"unterminated'), 0), -1);
   assert.equal(skipValue(bytes('[1,2'), 0), -1);

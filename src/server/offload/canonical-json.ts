@@ -9,9 +9,9 @@ import { isUtf8 } from 'node:buffer';
  * those first), nested at most `maxDepth` levels, valid UTF-8. Such text can be stored as it came
  * (`RawJson`): it is what parsing and serialising would have stored. Anything else, valid or not, is
  * -1 and the caller parses the value as usual (which also gives malformed JSON its usual error).
- * `valueEnd` finds where any valid JSON value ends (whitespace and all escapes allowed), or -1.
+ * `skipValue` finds where a value ends without checking it, for values `JSON.parse` checks anyway.
  *
- * Both are loops over an explicit stack, so deep nesting cannot overflow the call stack.
+ * Both are loops (an explicit stack), so deep nesting cannot overflow the call stack.
  */
 
 const QUOTE = 0x22;
@@ -28,13 +28,8 @@ const NINE = 0x39;
 
 /** End (exclusive) of the canonical value starting at `start`, or -1 (see the file comment). */
 export function canonicalEnd(bytes: Uint8Array, start: number, maxDepth: number): number {
-  const end = scan(bytes, start, true, maxDepth);
+  const end = scan(bytes, start, maxDepth);
   return end >= 0 && isUtf8(bytes.subarray(start, end)) ? end : -1;
-}
-
-/** End (exclusive) of the valid JSON value starting at `start` (no whitespace before it), or -1. */
-export function valueEnd(bytes: Uint8Array, start: number): number {
-  return scan(bytes, start, false, Infinity);
 }
 
 /**
@@ -89,46 +84,37 @@ export function skipSpace(bytes: Uint8Array, p: number): number {
   return p;
 }
 
-function scan(b: Uint8Array, start: number, canonical: boolean, maxDepth: number): number {
-  /** Open containers, innermost last: the keys seen so far of an object (canonical), or `true`/`false`. */
-  const open: (Set<string> | boolean)[] = [];
-  const ws = canonical ? (p: number) => p : (p: number) => skipSpace(b, p);
+function scan(b: Uint8Array, start: number, maxDepth: number): number {
+  /** Open containers, innermost last: an object's keys so far, or `false` for an array. */
+  const open: (Set<string> | false)[] = [];
   let p = start;
   for (;;) {
     // A value at p.
     const c = b[p];
     if (c === LBRACE || c === LBRACKET) {
       if (open.length >= maxDepth) return -1;
-      const close = c === LBRACE ? RBRACE : RBRACKET;
-      p = ws(p + 1);
-      if (b[p] === close) p++;
+      if (b[p + 1] === (c === LBRACE ? RBRACE : RBRACKET)) p += 2;
       else {
-        const keys = c === LBRACE ? (canonical ? new Set<string>() : true) : false;
+        const keys = c === LBRACE ? new Set<string>() : false;
         open.push(keys);
-        if (keys !== false) {
-          p = member(b, p, keys, canonical);
-          if (p < 0) return -1;
-        }
+        p = keys === false ? p + 1 : member(b, p + 1, keys);
+        if (p < 0) return -1;
         continue;
       }
-    } else if (c === QUOTE) p = stringEnd(b, p, canonical);
+    } else if (c === QUOTE) p = stringEnd(b, p);
     else if (c === 0x74) p = literal(b, p, 'true');
     else if (c === 0x66) p = literal(b, p, 'false');
     else if (c === 0x6e) p = literal(b, p, 'null');
-    else p = numberEnd(b, p, canonical);
+    else p = numberEnd(b, p);
     if (p < 0) return -1;
     // After a value: a comma or the closes of finished containers.
     for (;;) {
       if (open.length === 0) return p;
       const keys = open[open.length - 1]!;
-      p = ws(p);
       const d = b[p];
       if (d === COMMA) {
-        p = ws(p + 1);
-        if (keys !== false) {
-          p = member(b, p, keys, canonical);
-          if (p < 0) return -1;
-        }
+        p = keys === false ? p + 1 : member(b, p + 1, keys);
+        if (p < 0) return -1;
         break;
       }
       if (d !== (keys === false ? RBRACKET : RBRACE)) return -1;
@@ -138,19 +124,15 @@ function scan(b: Uint8Array, start: number, canonical: boolean, maxDepth: number
   }
 }
 
-/** Reads `"key":` at p; returns the position of its value, or -1. */
-function member(b: Uint8Array, p: number, keys: Set<string> | true, canonical: boolean): number {
+/** Reads `"key":` at p (a new key, not an array index); returns the position of its value, or -1. */
+function member(b: Uint8Array, p: number, keys: Set<string>): number {
   if (b[p] !== QUOTE) return -1;
-  const end = stringEnd(b, p, canonical);
+  const end = stringEnd(b, p);
   if (end < 0) return -1;
-  if (keys !== true) {
-    const key = keyText(b, p, end);
-    if (keys.has(key) || isArrayIndex(key)) return -1;
-    keys.add(key);
-  }
-  const colon = canonical ? end : skipSpace(b, end);
-  if (b[colon] !== COLON) return -1;
-  return canonical ? colon + 1 : skipSpace(b, colon + 1);
+  const key = keyText(b, p, end);
+  if (keys.has(key) || isArrayIndex(key)) return -1;
+  keys.add(key);
+  return b[end] === COLON ? end + 1 : -1;
 }
 
 /** The string a key's text (quotes included, from `start` to `end`) stands for. */
@@ -171,8 +153,8 @@ function isArrayIndex(key: string): boolean {
   return Number(key) < 4294967295;
 }
 
-/** End of the string starting at the quote at p, or -1. */
-function stringEnd(b: Uint8Array, p: number, canonical: boolean): number {
+/** End of the canonical string starting at the quote at p, or -1. */
+function stringEnd(b: Uint8Array, p: number): number {
   for (let i = p + 1; i < b.length;) {
     const c = b[i]!;
     if (c === QUOTE) return i + 1;
@@ -193,31 +175,33 @@ function stringEnd(b: Uint8Array, p: number, canonical: boolean): number {
       e === 0x74
     ) {
       i += 2;
-    } else if (e === 0x2f && !canonical) i += 2;
-    else if (e === 0x75) {
-      const code = hex4(b, i + 2, canonical);
-      if (code < 0) return -1;
-      if (canonical && !escapedByStringify(code)) return -1;
-      i += 6;
-    } else return -1;
+    } else if (e === 0x75 && escapedByStringify(hex4(b, i + 2))) i += 6;
+    else return -1;
   }
   return -1;
 }
 
 /** True for the code units `JSON.stringify` writes as `\u00xx`. */
 function escapedByStringify(code: number): boolean {
-  return code < 0x20 && code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
+  return (
+    code >= 0 &&
+    code < 0x20 &&
+    code !== 0x08 &&
+    code !== 0x09 &&
+    code !== 0x0a &&
+    code !== 0x0c &&
+    code !== 0x0d
+  );
 }
 
-/** The value of 4 hex digits at p (lower case only when canonical), or -1. */
-function hex4(b: Uint8Array, p: number, canonical: boolean): number {
+/** The value of 4 lower-case hex digits at p, or -1. */
+function hex4(b: Uint8Array, p: number): number {
   let value = 0;
   for (let i = p; i < p + 4; i++) {
     const c = b[i] ?? 0;
     let digit: number;
     if (c >= ZERO && c <= NINE) digit = c - ZERO;
     else if (c >= 0x61 && c <= 0x66) digit = c - 0x61 + 10;
-    else if (!canonical && c >= 0x41 && c <= 0x46) digit = c - 0x41 + 10;
     else return -1;
     value = value * 16 + digit;
   }
@@ -229,8 +213,8 @@ function literal(b: Uint8Array, p: number, word: string): number {
   return p + word.length;
 }
 
-/** End of the number at p, or -1; when canonical, only numbers spelled as `String(number)` spells them. */
-function numberEnd(b: Uint8Array, p: number, canonical: boolean): number {
+/** End of the number at p if it is spelled as `String(number)` spells it, or -1. */
+function numberEnd(b: Uint8Array, p: number): number {
   let i = p;
   if (b[i] === MINUS) i++;
   const intStart = i;
@@ -256,7 +240,6 @@ function numberEnd(b: Uint8Array, p: number, canonical: boolean): number {
     if (after === i) return -1;
     i = after;
   }
-  if (!canonical) return i;
   // Integers of up to 15 digits are spelled canonically, but for -0 (JSON.stringify writes 0).
   const negativeZero = b[p] === MINUS && b[intStart] === ZERO && intEnd === intStart + 1;
   if (plain && intEnd - intStart <= 15 && !negativeZero) return i;
