@@ -30,9 +30,11 @@ function columnOf(f: CallFieldSpec): string {
   return f.kind === 'json' ? `${f.name}, ${f.name}_head` : f.name;
 }
 
-const JSON_COLUMNS = new Set<string>(
-  [...START_FIELDS, ...END_FIELDS].filter((f) => f.kind === 'json').map((f) => f.name),
-);
+/** The call fields stored as JSON text (each with its head). */
+const JSON_FIELDS: readonly string[] = [...START_FIELDS, ...END_FIELDS]
+  .filter((f) => f.kind === 'json')
+  .map((f) => f.name);
+const JSON_COLUMNS = new Set(JSON_FIELDS);
 const START_COLUMNS = columnsOf(START_FIELDS);
 const END_COLUMNS = columnsOf(END_FIELDS);
 
@@ -163,8 +165,6 @@ export class SqliteIngest {
     throw new ValidationError(`parts[${i}].kind`, 'expected start, end or complete');
   }
 }
-
-const JSON_FIELDS = [...START_FIELDS, ...END_FIELDS].filter((f) => f.kind === 'json').map((f) => f.name);
 
 function hasRawJson(part: CallPart): boolean {
   const call = part.call as unknown as Record<string, unknown>;
