@@ -7,6 +7,7 @@ import type { TraceFrame } from './call-context.js';
 import { RunningCall } from './running-call.js';
 import type { ParamNames } from './param-names.js';
 import { inputsJsonText, toJsonText } from './json-text.js';
+import { usageJsonText } from './usage-json-text.js';
 import { ArrayReads } from './array-reads.js';
 import { toJsonSafe, type SerializeLimits } from './serialize.js';
 import { uuidv7 } from './uuid-v7.js';
@@ -59,8 +60,42 @@ export class CallRecorder {
   }
 
   begin(meta: OpMeta, args: readonly unknown[], outer: TraceFrame | undefined): RunningCall {
-    const parent = outer?.call;
     const startedUs = nowMicros();
+    const reads = new ArrayReads();
+    let inputsJson = meta.inputKeys && inputsJsonText(meta.inputKeys, args, this.limits, reads);
+    let displayName = meta.callDisplayName as string | undefined;
+    if (inputsJson === undefined) {
+      let inputs = keyInputs(meta.params, args);
+      if (meta.postprocessInputs)
+        inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
+      const named = meta.callDisplayName;
+      if (typeof named === 'function')
+        displayName = this.guard('callDisplayName', () => String(named(inputs)), undefined);
+      // A postprocessInputs hook read the arrays itself; only the raw arguments may reuse the reads.
+      inputsJson = toJsonText(inputs, this.limits, meta.postprocessInputs ? undefined : reads);
+    }
+    return this.open(meta, outer, startedUs, inputsJson, displayName);
+  }
+
+  /**
+   * A call whose inputs are an object given as is (`startCall`, client wrappers), not arguments keyed
+   * by parameter name: no hook runs, and `meta` can be shared by every call of the op name.
+   */
+  beginWithInputs(meta: OpMeta, inputs: Record<string, unknown>, outer: TraceFrame | undefined): RunningCall {
+    const startedUs = nowMicros();
+    const inputsJson = toJsonText(inputs, this.limits);
+    return this.open(meta, outer, startedUs, inputsJson, meta.callDisplayName as string | undefined);
+  }
+
+  /** The running call, with its serialized start half, handed to the pipeline. */
+  private open(
+    meta: OpMeta,
+    outer: TraceFrame | undefined,
+    startedUs: number,
+    inputsJson: string,
+    displayName: string | undefined,
+  ): RunningCall {
+    const parent = outer?.call;
     const id = uuidv7(Math.floor(startedUs / 1000));
     const threadId = outer?.threadId;
     const turnId = threadId === undefined ? undefined : parent?.threadId === threadId ? parent.turnId : id;
@@ -79,21 +114,6 @@ export class CallRecorder {
       turnId,
       attributes,
     );
-
-    const reads = new ArrayReads();
-    let inputsJson = meta.inputKeys && inputsJsonText(meta.inputKeys, args, this.limits, reads);
-    let displayName = meta.callDisplayName as string | undefined;
-    if (inputsJson === undefined) {
-      let inputs = keyInputs(meta.params, args);
-      if (meta.postprocessInputs)
-        inputs = this.guard('postprocessInputs', () => meta.postprocessInputs!(inputs), inputs);
-      const named = meta.callDisplayName;
-      if (typeof named === 'function')
-        displayName = this.guard('callDisplayName', () => String(named(inputs)), undefined);
-      // A postprocessInputs hook read the arrays itself; only the raw arguments may reuse the reads.
-      inputsJson = toJsonText(inputs, this.limits, meta.postprocessInputs ? undefined : reads);
-    }
-
     const opMembers =
       threadId === undefined && meta.fixedOpNameMembers !== undefined
         ? meta.fixedOpNameMembers
@@ -120,7 +140,7 @@ export class CallRecorder {
     const summary = summaryMemberClose(
       call.successCount,
       call.errorCount,
-      call.usage ? toJsonText(call.usage, this.limits) : undefined,
+      call.usage ? usageJsonText(call.usage, this.limits) : undefined,
     );
     call.parent?.absorbChild(call);
 

@@ -45,20 +45,9 @@ export class ManualCall {
     const outer = options.parent ? options.parent.frame : currentFrame();
     const client = options.parent ? options.parent.client : activeClient();
     if (!client || (options.parent && !options.parent.call)) return ManualCall.noop();
-    const inputs = options.inputs ?? {};
-    const meta: OpMeta = {
-      name: options.opName,
-      eager: options.eagerCallStart === true,
-      params: { names: [], rest: false },
-      inputKeys: undefined,
-      fixedOpNameMembers: fixedOpNameMembers(options.opName, options.displayName),
-      callDisplayName: options.displayName,
-      postprocessInputs: () => inputs,
-      postprocessOutput: undefined,
-      ownUsage: options.ownUsage === true,
-    };
     try {
-      const call = client.recorder.begin(meta, [], outer);
+      const meta = manualMeta(options);
+      const call = client.recorder.beginWithInputs(meta, options.inputs ?? {}, outer);
       const frame: TraceFrame = call; // a running call is the frame its body runs in
       return new ManualCall(client, meta, call, frame);
     } catch (err) {
@@ -109,17 +98,32 @@ export class ManualCall {
   }
 }
 
-/** `opNameMembers` of op names started without a display name (client wrappers: a few names, every call). */
-const namedMembers = new Map<string, string>();
-const MAX_CACHED_NAMES = 1000;
+/**
+ * The OpMeta of manual calls: one per op name, eagerness and usage ownership when there is no display
+ * name (client wrappers start a few op names, on every call), else made for the call.
+ */
+const sharedMetas = new Map<string, OpMeta>();
+const MAX_SHARED_METAS = 1000;
 
-/** The op name members of a call outside a thread; one flat string per op name when there is no display name. */
-function fixedOpNameMembers(opName: string, displayName: string | undefined): string {
-  if (displayName !== undefined) return opNameMembers(opName, displayName, undefined, undefined);
-  let members = namedMembers.get(opName);
-  if (members === undefined) {
-    members = flatten(opNameMembers(opName, undefined, undefined, undefined));
-    if (namedMembers.size < MAX_CACHED_NAMES) namedMembers.set(opName, members);
+function manualMeta(options: StartCallOptions): OpMeta {
+  const eager = options.eagerCallStart === true;
+  const ownUsage = options.ownUsage === true;
+  const { opName, displayName } = options;
+  const key = displayName === undefined ? `${eager ? 'e' : '-'}${ownUsage ? 'u' : '-'}${opName}` : undefined;
+  let meta = key === undefined ? undefined : sharedMetas.get(key);
+  if (meta === undefined) {
+    meta = {
+      name: opName,
+      eager,
+      params: { names: [], rest: false },
+      inputKeys: undefined,
+      fixedOpNameMembers: flatten(opNameMembers(opName, displayName, undefined, undefined)),
+      callDisplayName: displayName,
+      postprocessInputs: undefined,
+      postprocessOutput: undefined,
+      ownUsage,
+    };
+    if (key !== undefined && sharedMetas.size < MAX_SHARED_METAS) sharedMetas.set(key, meta);
   }
-  return members;
+  return meta;
 }

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+import { markWeftBuilt } from '../../sdk/json-text.js';
 import type { StreamAccumulator } from '../traced-stream.js';
 
 type Rec = Record<string, unknown>;
@@ -28,17 +30,22 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   /** In order of first appearance (one, unless the request asked for `n` > 1). */
   private readonly choices: Choice[] = [];
   private usage: unknown = undefined;
+  /**
+   * Every value kept is a primitive, or a copy made here of a chunk's plain data: the output is then
+   * weft's own (markWeftBuilt), and is serialized without the guards of a user's value.
+   */
+  private plain = true;
 
   add(chunk: unknown): void {
     if (chunk === null || typeof chunk !== 'object') return;
     const c = chunk as Rec;
     const { id, created, model, system_fingerprint: fingerprint, service_tier: tier, usage } = c;
-    if (id !== undefined && id !== null) this.id = id;
-    if (created !== undefined && created !== null) this.created = created;
-    if (model !== undefined && model !== null) this.model = model;
-    if (fingerprint !== undefined && fingerprint !== null) this.systemFingerprint = fingerprint;
-    if (tier !== undefined && tier !== null) this.serviceTier = tier;
-    if (usage) this.usage = usage;
+    if (id !== undefined && id !== null) this.id = this.keep(id);
+    if (created !== undefined && created !== null) this.created = this.keep(created);
+    if (model !== undefined && model !== null) this.model = this.keep(model);
+    if (fingerprint !== undefined && fingerprint !== null) this.systemFingerprint = this.keep(fingerprint);
+    if (tier !== undefined && tier !== null) this.serviceTier = this.keep(tier);
+    if (usage) this.usage = this.keep(usage);
     const rawChoices = c.choices;
     if (!Array.isArray(rawChoices)) return;
     for (const raw of rawChoices as Rec[]) {
@@ -50,7 +57,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
         this.choices.push(choice);
       }
       const finish = raw.finish_reason;
-      if (finish) choice.finish_reason = finish;
+      if (finish) choice.finish_reason = this.keep(finish);
       const delta = (raw.delta ?? {}) as Rec;
       const m = choice.message;
       const { role, content, refusal, tool_calls: toolCalls } = delta;
@@ -83,7 +90,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   output(): unknown {
     const choices = this.choices;
     if (choices.length > 1) choices.sort((a, b) => a.index - b.index);
-    return {
+    const output = {
       id: this.id,
       object: 'chat.completion',
       created: this.created,
@@ -93,7 +100,52 @@ export class ChatStreamAccumulator implements StreamAccumulator {
       service_tier: this.serviceTier,
       system_fingerprint: this.systemFingerprint,
     };
+    return this.plain ? markWeftBuilt(output) : output;
   }
+
+  /** `v` if a primitive, else a copy of it when it is plain data (it always is, from the SDK's JSON). */
+  private keep(v: unknown): unknown {
+    if (typeof v !== 'object' || v === null) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') this.plain = false;
+      return v;
+    }
+    const copy = plainCopy(v, 0);
+    if (copy === NOT_PLAIN) this.plain = false;
+    return copy === NOT_PLAIN ? v : copy;
+  }
+}
+
+const NOT_PLAIN: unique symbol = Symbol('not plain data');
+/** Deeper than this, a chunk's value is kept as it is (and the output serialized with every guard). */
+const MAX_COPY_DEPTH = 8;
+
+/** A copy of JSON data (ordinary objects, arrays, primitives) as JSON.parse makes it; NOT_PLAIN else. */
+function plainCopy(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null) {
+    return typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' ? NOT_PLAIN : v;
+  }
+  if (depth >= MAX_COPY_DEPTH || types.isProxy(v)) return NOT_PLAIN;
+  if (Array.isArray(v)) {
+    const copy: unknown[] = [];
+    for (const item of v as unknown[]) {
+      const c = plainCopy(item, depth + 1);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      copy.push(c);
+    }
+    return copy;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_PLAIN;
+  const copy: Rec = {};
+  for (const key in v) {
+    const d = Object.getOwnPropertyDescriptor(v, key);
+    if (d === undefined || !('value' in d)) return NOT_PLAIN;
+    const c = plainCopy(d.value, depth + 1);
+    if (c === NOT_PLAIN) return NOT_PLAIN;
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: c, writable: true, enumerable: true, configurable: true });
+    else copy[key] = c;
+  }
+  return copy;
 }
 
 /** The entry with this `index` (a linear search: a stream has one choice and a few tool calls). */
