@@ -11,7 +11,8 @@
  * Figures per call, µs: bare and wrapped time (medians over rounds, alternated), and the overhead
  * (wrapped - bare of the same round pair) as median with min and max; the CPU of this process
  * (`process.cpuUsage`, GC threads included) the same way; and how much of a wrapped round's time was
- * the final `flush()` (mostly waiting for the receiver, another process).
+ * the final `flush()` (mostly waiting for the receiver, another process); "overhead of the calls" is
+ * the wall overhead without that wait.
  *
  * With both clients in one process, the bare client shares the wrapped one's JIT state and heap, which
  * slows it too and hides part of the overhead. `--clients bare` and `--clients wrapped` run one client
@@ -97,12 +98,13 @@ for (const mode of ['json', 'stream'] as const) {
     spread(d('wallUs')),
     spread(d('cpuUs')),
     spread(w.map((x) => x.flushUs)),
+    spread(w.map((x, i) => x.wallUs - x.flushUs - (b[i]?.wallUs ?? 0))),
   ]);
 }
 if (bare && wrapped)
   printTable(
     'wrapOpenAI vs the bare client, in-memory fetch, per call (µs; overheads: median (min–max) over round pairs)',
-    ['call', 'bare', 'wrapped', 'overhead', 'CPU overhead', 'of which final flush'],
+    ['call', 'bare', 'wrapped', 'overhead', 'CPU overhead', 'of which final flush', 'overhead of the calls'],
     rows,
   );
 else

@@ -171,13 +171,14 @@ function onValue(value: unknown, state: CallState): void {
   try {
     const stream = value as Partial<StreamLike> | null;
     if (stream !== null && typeof stream === 'object' && typeof stream.iterator === 'function') {
-      traceStream(stream as StreamLike, state.spec.accumulator(), (output, error) => {
+      const acc = state.spec.accumulator();
+      traceStream(stream as StreamLike, acc, (output, error) => {
         if (error) state.call.fail(error.thrown);
-        else finish(state, output, false);
+        else finish(state, output, false, acc.ownsOutput?.() === true);
       });
       return;
     }
-    finish(state, value, true);
+    finish(state, value, true, false);
   } catch {
     state.call.end(undefined);
   }
@@ -186,9 +187,10 @@ function onValue(value: unknown, state: CallState): void {
 /**
  * Ends the call with `output`, adding its normalized usage and estimated cost under its model. An
  * output the caller received (`returned`; a stream's accumulated output is weft's own) is marked, so
- * that an op returning it does not count its usage a second time.
+ * that an op returning it does not count its usage a second time. An output weft owns (`own`: a
+ * stream's accumulated message that shares nothing with its chunks) has its record written later.
  */
-function finish(state: CallState, output: unknown, returned: boolean): void {
+function finish(state: CallState, output: unknown, returned: boolean, own: boolean): void {
   if (state.call.ended) return;
   try {
     const o = output as { model?: unknown; usage?: unknown } | null;
@@ -211,7 +213,8 @@ function finish(state: CallState, output: unknown, returned: boolean): void {
   } catch {
     // usage of an unexpected shape: the call is recorded without it
   }
-  state.call.end(output);
+  if (own) state.call.endWithOwnOutput(output);
+  else state.call.end(output);
 }
 
 function modelOf(params: unknown): string | undefined {

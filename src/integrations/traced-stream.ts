@@ -5,6 +5,11 @@ export interface StreamAccumulator {
   add(chunk: unknown): void;
   /** The output so far: a response-shaped object (`model`, `usage` when known). */
   output(): unknown;
+  /**
+   * The output shares no object with the chunks (which the reader holds and may change): its record
+   * can then be written after the stream's end, off the reader's path. Absent: false.
+   */
+  ownsOutput?(): boolean;
 }
 
 /** An SDK Stream (openai, @anthropic-ai/sdk): its `iterator` makes the async iterator every reader uses. */

@@ -39,6 +39,17 @@ export interface OpMeta {
   ownUsage?: boolean;
 }
 
+/** An end `endOwned` left for a later turn. */
+interface LaterEnd {
+  meta: OpMeta;
+  call: RunningCall;
+  output: unknown;
+  endedUs: number;
+}
+
+/** Ends waiting for a later turn past this many are written at once (a burst that never yields). */
+const MAX_LATER_ENDS = 64;
+
 /**
  * Turns a call's start and end into the two serialized halves the pipeline pairs. Each value is made
  * JSON-safe and stringified exactly once, here; the records themselves are written as text by the
@@ -49,6 +60,8 @@ export class CallRecorder {
   private readonly projectIdOpen: string;
   private attrs: JsonObject | undefined;
   private attrsJson = '{}';
+  private laterEnds: LaterEnd[] = [];
+  private laterTurn: NodeJS.Immediate | undefined;
 
   constructor(
     projectId: string,
@@ -132,18 +145,76 @@ export class CallRecorder {
   }
 
   end(meta: OpMeta, call: RunningCall, output: unknown, error?: { thrown: unknown }): void {
-    if (call.ended) return;
+    if (this.close(meta, call, output, error)) this.writeEnd(meta, call, output, error, nowMicros());
+  }
+
+  /**
+   * Ends a call whose output is weft's own and never reaches user code (a stream's accumulated
+   * message): its counts and usage reach the parent now, as `end` does, but the output's text and the
+   * end record are written on a later turn of the event loop, off the caller's path (a streamed LLM
+   * call would otherwise pay them between its last chunk and the caller's next line). flush(),
+   * finish() and exit write them first (`writeLaterEnds`); at most MAX_LATER_ENDS wait.
+   */
+  endOwned(meta: OpMeta, call: RunningCall, output: unknown): void {
+    if (!this.close(meta, call, output, undefined)) return;
+    this.laterEnds.push({ meta, call, output, endedUs: nowMicros() });
+    if (this.laterEnds.length >= MAX_LATER_ENDS) this.writeLaterEnds();
+    else this.laterTurn ??= setImmediate(() => this.writeLaterEnds());
+  }
+
+  /** Writes the end records `endOwned` left for later, now. Never throws. */
+  writeLaterEnds(): void {
+    if (this.laterTurn) clearImmediate(this.laterTurn);
+    this.laterTurn = undefined;
+    const ends = this.laterEnds;
+    if (ends.length === 0) return;
+    this.laterEnds = [];
+    for (const e of ends) {
+      try {
+        this.writeEnd(e.meta, e.call, e.output, undefined, e.endedUs);
+      } catch (err) {
+        this.log.warn(
+          'internal',
+          `internal tracing error (the traced function ran normally): ${String(err)}`,
+        );
+      }
+    }
+  }
+
+  /** Some end record waits for a later turn (see endOwned). */
+  hasLaterEnds(): boolean {
+    return this.laterEnds.length > 0;
+  }
+
+  /** An end's bookkeeping, on the caller's path; false if the call had ended already. */
+  private close(
+    meta: OpMeta,
+    call: RunningCall,
+    output: unknown,
+    error: { thrown: unknown } | undefined,
+  ): boolean {
+    if (call.ended) return false;
     call.ended = true;
     if (error) call.errorCount++;
     else call.successCount++;
     if (!error && meta.ownUsage !== true) this.detectUsage(output, call);
+    call.parent?.absorbChild(call);
+    return true;
+  }
+
+  /** The end half (output, exception, summary) of an ended call, handed to the pipeline. */
+  private writeEnd(
+    meta: OpMeta,
+    call: RunningCall,
+    output: unknown,
+    error: { thrown: unknown } | undefined,
+    endedUs: number,
+  ): void {
     const summary = summaryMemberClose(
       call.successCount,
       call.errorCount,
       call.usage ? usageJsonText(call.usage, this.limits) : undefined,
     );
-    call.parent?.absorbChild(call);
-
     let out = 'null';
     if (!error) {
       const post = meta.postprocessOutput;
@@ -153,7 +224,6 @@ export class CallRecorder {
       );
     }
     const exception = error ? describeException(error.thrown) : undefined;
-    const endedUs = nowMicros();
     this.pipeline.endOf(
       call,
       endedAtOutputExceptionMembers(microsToIso(endedUs), out, exception) + summary,

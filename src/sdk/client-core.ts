@@ -40,6 +40,7 @@ export class ClientCore {
 
   async flush(timeoutMs: number | undefined): Promise<FlushReport> {
     try {
+      this.recorder.writeLaterEnds(); // calls that ended are finished calls
       return await this.pipeline.flush(timeoutMs);
     } catch (err) {
       this.reportInternalError(err);
@@ -49,6 +50,7 @@ export class ClientCore {
 
   async finish(options: FinishOptions = {}): Promise<FlushReport> {
     try {
+      this.recorder.writeLaterEnds();
       return await this.pipeline.finish(options);
     } catch (err) {
       this.reportInternalError(err);
@@ -61,6 +63,7 @@ export class ClientCore {
    * alive by itself (its requests do, while they run).
    */
   finishOnExit(): void {
+    this.recorder.writeLaterEnds();
     this.pipeline
       .finish({ pairingTimeoutMs: 0 }, false)
       .catch((err: unknown) => this.reportInternalError(err));
@@ -68,6 +71,7 @@ export class ClientCore {
 
   /** process.exit(): writes what is in memory to the spool, synchronously. */
   spillOnExit(): number {
+    this.recorder.writeLaterEnds();
     return this.pipeline.spillOnExit();
   }
 
@@ -81,7 +85,7 @@ export class ClientCore {
   }
 
   isIdle(): boolean {
-    return this.pipeline.isIdle();
+    return !this.recorder.hasLaterEnds() && this.pipeline.isIdle();
   }
 
   /** A tracing bug or hostile value must never reach user code. */

@@ -116,4 +116,48 @@ describe('ManualCall: calls started and ended imperatively', () => {
     await client.flush();
     assert.equal(r.completes.length + r.starts.length + r.ends.length, 0);
   });
+
+  test('an end with its own output is written on a later turn; the parent has its counts and usage at once', async () => {
+    const output = { model: 'm', text: 'streamed' };
+    let childId = '';
+    const parent = op(function parentOp() {
+      const child = ManualCall.start({ opName: 'streamed', ownUsage: true });
+      child.handle!.addUsage('m', { total_tokens: 7 });
+      child.endWithOwnOutput(output);
+      childId = child.handle!.id;
+      assert.equal(client.isIdle(), false, 'the end record is still to be written');
+      return 'done'; // the parent ends before the child's record is written
+    });
+    const endedBefore = Date.now();
+    assert.equal(parent(), 'done');
+    const report = await client.flush(); // writes the waiting end first
+    assert.equal(report.pendingCalls, 0);
+    const child = r.completes.find((c) => c.id === childId)!;
+    const parentCall = r.completes.find((c) => c.op_name === 'parentOp')!;
+    assert.deepEqual(child.output, output);
+    assert.ok(Date.parse(String(child.ended_at)) <= Date.now());
+    assert.ok(Date.parse(String(child.ended_at)) >= endedBefore - 1);
+    assert.deepEqual(parentCall.summary, {
+      status_counts: { success: 2, error: 0 },
+      usage: { m: { total_tokens: 7 } },
+    });
+  });
+
+  test('waiting ends are written on the next turn without a flush, and never more than a bounded number wait', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const c = ManualCall.start({ opName: 'burst' });
+      c.endWithOwnOutput(i);
+      ids.push(c.handle!.id);
+    }
+    const waiting = client.stats().pendingCalls;
+    assert.ok(waiting > 0 && waiting < 64, `between 1 and 63 ends wait in a burst, ${waiting} did`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(client.stats().pendingCalls, 0, 'written on the next turn');
+    await client.flush();
+    assert.deepEqual(
+      r.completes.filter((c) => c.op_name === 'burst').map((c) => c.output),
+      ids.map((_, i) => i),
+    );
+  });
 });

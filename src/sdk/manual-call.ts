@@ -81,6 +81,21 @@ export class ManualCall {
     this.finish(output, undefined);
   }
 
+  /**
+   * Ends the call successfully with an output that is weft's own and that no user code ever sees (a
+   * stream's accumulated message): its record may be written on a later turn (CallRecorder.endOwned).
+   */
+  endWithOwnOutput(output: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.client || !this.meta || !this.call) return;
+    try {
+      this.client.recorder.endOwned(this.meta, this.call, output);
+    } catch (err) {
+      this.client.reportInternalError(err);
+    }
+  }
+
   /** Ends the call as failed with what was thrown. Later ends are ignored. */
   fail(thrown: unknown): void {
     this.finish(undefined, { thrown });

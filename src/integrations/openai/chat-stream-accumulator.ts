@@ -103,6 +103,10 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     return this.plain ? markWeftBuilt(output) : output;
   }
 
+  ownsOutput(): boolean {
+    return this.plain;
+  }
+
   /** `v` if a primitive, else a copy of it when it is plain data (it always is, from the SDK's JSON). */
   private keep(v: unknown): unknown {
     if (typeof v !== 'object' || v === null) {
