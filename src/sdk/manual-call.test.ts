@@ -160,4 +160,28 @@ describe('ManualCall: calls started and ended imperatively', () => {
       ids.map((_, i) => i),
     );
   });
+
+  test('usage under a model or counter named like an Object.prototype member is a key, not a prototype', async () => {
+    const call = ManualCall.start({ opName: 'odd-model', ownUsage: true });
+    for (const model of ['__proto__', 'constructor', 'toString']) {
+      call.handle!.addUsage(model, { total_tokens: 2, __proto__x: 1 });
+      call.handle!.addUsage(
+        model,
+        JSON.parse('{"__proto__": 3, "constructor": 4}') as Record<string, number>,
+      );
+    }
+    call.end(null);
+    assert.equal(({} as Record<string, unknown>).total_tokens, undefined, 'Object.prototype untouched');
+    assert.equal((Object as unknown as Record<string, unknown>).total_tokens, undefined);
+    await client.flush();
+    const c = r.completes.find((x) => x.op_name === 'odd-model')!;
+    const usage = (c.summary as { usage: Record<string, Record<string, number>> }).usage;
+    for (const model of ['__proto__', 'constructor', 'toString']) {
+      assert.ok(Object.prototype.hasOwnProperty.call(usage, model), model);
+      const got = usage[model]!;
+      assert.equal(got.total_tokens, 2, model);
+      assert.equal(got.constructor, 4, model);
+      assert.equal(Object.getOwnPropertyDescriptor(got, '__proto__')?.value, 3, model);
+    }
+  });
 });

@@ -68,12 +68,15 @@ export class RunningCall implements CallHandle, StartHalf, TraceFrame {
   addUsage(model: string, usage: ModelUsage): void {
     if (typeof model !== 'string' || usage === null || typeof usage !== 'object') return;
     this.usage ??= {};
-    const into = (this.usage[model] ??= {});
+    // Own properties only: a model or counter named like an Object.prototype member (`__proto__`,
+    // `constructor`: a response's text) is a key, never the prototype or the Object function.
+    let into = hasOwn(this.usage, model) ? this.usage[model]! : undefined;
+    if (into === undefined) setOwn(this.usage, model, (into = {}));
     for (const key of Object.keys(usage)) {
       const v = usage[key];
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      const prev = into[key];
-      into[key] = (typeof prev === 'number' ? prev : 0) + v;
+      const prev = hasOwn(into, key) ? into[key] : undefined;
+      setOwn(into, key, (typeof prev === 'number' ? prev : 0) + v);
     }
   }
 
@@ -83,4 +86,13 @@ export class RunningCall implements CallHandle, StartHalf, TraceFrame {
     this.errorCount += child.errorCount;
     if (child.usage) for (const model of Object.keys(child.usage)) this.addUsage(model, child.usage[model]!);
   }
+}
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** `o[key] = value` as an own data property, `__proto__` included. */
+function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
 }
