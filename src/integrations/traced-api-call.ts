@@ -1,4 +1,4 @@
-import { markUsageReported } from '../sdk/call-recorder.js';
+import { markUsageReported } from '../sdk/reported-usage.js';
 import { activeClient } from '../sdk/client-registry.js';
 import { ManualCall } from '../sdk/manual-call.js';
 import { costUsd, normalizeUsage, priceOf } from './model-usage.js';

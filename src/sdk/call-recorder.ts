@@ -1,4 +1,3 @@
-import { types } from 'node:util';
 import type { JsonObject } from '../shared/call-types.js';
 import { microsToIso, nowMicros } from '../shared/time.js';
 import type { CallPipeline } from '../pipeline/call-pipeline.js';
@@ -8,6 +7,7 @@ import { RunningCall } from './running-call.js';
 import type { ParamNames } from './param-names.js';
 import { inputsJsonText, toJsonText } from './json-text.js';
 import { usageJsonText } from './usage-json-text.js';
+import { detectUsage } from './reported-usage.js';
 import { ArrayReads } from './array-reads.js';
 import { toJsonSafe, type SerializeLimits } from './serialize.js';
 import { uuidv7 } from './uuid-v7.js';
@@ -197,7 +197,7 @@ export class CallRecorder {
     call.ended = true;
     if (error) call.errorCount++;
     else call.successCount++;
-    if (!error && meta.ownUsage !== true) this.detectUsage(output, call);
+    if (!error && meta.ownUsage !== true) detectUsage(output, call);
     call.parent?.absorbChild(call);
     return true;
   }
@@ -241,24 +241,6 @@ export class CallRecorder {
     return this.attrsJson;
   }
 
-  /**
-   * OpenAI-style results (`{ model, usage: {...} }`) report their token usage. Only own data
-   * properties count: a getter is left for the serializer to run (once), a Proxy is not looked into.
-   */
-  private detectUsage(output: unknown, call: RunningCall): void {
-    if (output === null || typeof output !== 'object' || usageReported.has(output)) return;
-    try {
-      if (types.isProxy(output)) return;
-      const model = dataProperty(output, 'model');
-      const usage = dataProperty(output, 'usage');
-      if (typeof model === 'string' && usage !== null && typeof usage === 'object' && !types.isProxy(usage)) {
-        call.addUsage(model, usage as Record<string, number>);
-      }
-    } catch {
-      // a throwing getter: no usage
-    }
-  }
-
   private guard<T>(what: string, fn: () => T, fallback: T): T {
     try {
       return fn();
@@ -267,22 +249,6 @@ export class CallRecorder {
       return fallback;
     }
   }
-}
-
-/**
- * Responses whose usage a client wrapper already added to its own call: an op that returns one does not
- * count it a second time (it gets it from its child).
- */
-const usageReported = new WeakSet<object>();
-
-export function markUsageReported(output: object): void {
-  usageReported.add(output);
-}
-
-/** The value of an own data property, undefined for a getter or a missing one. Runs no user code. */
-function dataProperty(o: object, key: string): unknown {
-  const d = Object.getOwnPropertyDescriptor(o, key);
-  return d !== undefined && 'value' in d ? d.value : undefined;
 }
 
 /** The recorded `exception` string: the stack when there is one (it starts with name and message). */
