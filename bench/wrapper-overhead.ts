@@ -5,7 +5,7 @@
  * sending to the bench receiver (another process); each wrapped round ends with `client.flush()`
  * inside the measured time, so the send is included.
  *
- *   node --expose-gc dist/bench/wrapper-overhead.js [--calls 500] [--rounds 7]
+ *   node --expose-gc dist/bench/wrapper-overhead.js [--calls 500] [--rounds 7] [--pairs 4000]
  *
  * Figures per call: wall time (sequential awaits) and CPU of this process (`process.cpuUsage`, user +
  * system), medians over rounds. "overhead % of 1 ms" is (wrapped - bare) wall time as a share of a
@@ -15,6 +15,9 @@
  * the wall overhead without it: what each call costs the caller while the pipeline sends in the
  * background (the flush's CPU still counts in "CPU overhead"). A round's flush waits for the round's
  * last batch, up to `maxBatchSize` records that a longer run would have sent meanwhile.
+ *
+ * The round figures swing by 2x between runs on a shared machine. The second table times bare and
+ * wrapped calls interleaved one by one (`--pairs`): its median per-pair difference is the steady one.
  */
 import OpenAI from 'openai';
 import { wrapOpenAI } from '../src/index.js';
@@ -22,11 +25,12 @@ import { forkReady } from './lib/child-process.js';
 import { chatOnce, timedRound, type ChatMode, type RoundSample } from './lib/chat-call.js';
 import { numberArg } from './lib/cli-args.js';
 import { Receiver } from './lib/receiver.js';
-import { fmt, median, printHeader, printTable } from './lib/stats.js';
+import { fmt, median, percentile, printHeader, printTable } from './lib/stats.js';
 import { initBenchClient } from './lib/weft-client.js';
 
 const CALLS = numberArg('calls', 500);
 const ROUNDS = numberArg('rounds', 7);
+const PAIRS = numberArg('pairs', 4000);
 
 type Mode = ChatMode;
 const round = (api: OpenAI, mode: Mode, after: () => Promise<unknown>) => timedRound(api, mode, CALLS, after);
@@ -99,6 +103,59 @@ printTable(
   rows,
 );
 console.log(`delivered to the receiver: ${stats.items} records in ${stats.requests} requests`);
+
+// Interleaved: one bare call and one wrapped call after the other (which one first alternates), each
+// timed alone, so that a drift of the machine (another process, the mock's GC) hits both alike. The
+// median of the per-pair differences is the overhead a typical call sees; the trimmed mean also counts
+// the calls on whose turn the pipeline sent a batch (its gzip and post run on this thread).
+const pairRows: string[][] = [];
+for (const mode of ['json', 'stream'] as const) {
+  const diffs: number[] = [];
+  const bareUs: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const order = i % 2 === 0 ? [bare, wrapped] : [wrapped, bare];
+    const t: number[] = [];
+    for (const api of order) {
+      const t0 = performance.now();
+      await chatOnce(api, mode);
+      t.push((performance.now() - t0) * 1000);
+    }
+    const [b, w] = i % 2 === 0 ? [t[0]!, t[1]!] : [t[1]!, t[0]!];
+    diffs.push(w - b);
+    bareUs.push(b);
+  }
+  const t0 = performance.now();
+  await weft.client.flush();
+  const flushUs = ((performance.now() - t0) * 1000) / PAIRS;
+  const sorted = [...diffs].sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * 0.1);
+  const trimmed = sorted.slice(cut, sorted.length - cut);
+  const trimmedMean = trimmed.reduce((a, b) => a + b, 0) / trimmed.length;
+  pairRows.push([
+    mode === 'json' ? 'chat.completions.create' : 'chat.completions.create, stream: true',
+    String(PAIRS),
+    fmt(median(bareUs)),
+    fmt(median(diffs)),
+    `${fmt(median(diffs) / 10)} %`,
+    fmt(trimmedMean),
+    `${fmt(percentile(diffs, 25))} / ${fmt(percentile(diffs, 75))}`,
+    fmt(flushUs),
+  ]);
+}
+printTable(
+  'Interleaved pairs: wrapped - bare per call (µs)',
+  [
+    'call',
+    'pairs',
+    'bare, median',
+    'overhead, median',
+    'median, % of 1 ms',
+    'overhead, 10 % trimmed mean',
+    'p25 / p75',
+    'final flush per call',
+  ],
+  pairRows,
+);
 await weft.close();
 await receiver.close();
 await mock.stop();
