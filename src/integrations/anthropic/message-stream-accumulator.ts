@@ -1,3 +1,4 @@
+import { NOT_PLAIN, plainCopy } from '../plain-copy.js';
 import type { StreamAccumulator } from '../traced-stream.js';
 
 type Rec = Record<string, unknown>;
@@ -8,6 +9,8 @@ export class MessageStreamAccumulator implements StreamAccumulator {
   private readonly blocks: Rec[] = [];
   private readonly json = new Map<number, string>();
   private usage: Rec = {};
+  /** Everything kept is a copy of the events' plain data (see ownsOutput). */
+  private plain = true;
 
   add(event: unknown): void {
     if (event === null || typeof event !== 'object') return;
@@ -15,13 +18,13 @@ export class MessageStreamAccumulator implements StreamAccumulator {
     const index = typeof e.index === 'number' ? e.index : 0;
     switch (e.type) {
       case 'message_start': {
-        const m = (e.message ?? {}) as Rec;
+        const m = this.keep(e.message ?? {});
         this.message = { ...m };
         this.usage = { ...((m.usage ?? {}) as Rec) };
         break;
       }
       case 'content_block_start':
-        this.blocks[index] = { ...((e.content_block ?? {}) as Rec) };
+        this.blocks[index] = { ...this.keep(e.content_block ?? {}) };
         break;
       case 'content_block_delta':
         this.addDelta(index, (e.delta ?? {}) as Rec);
@@ -30,8 +33,8 @@ export class MessageStreamAccumulator implements StreamAccumulator {
         this.closeBlock(index);
         break;
       case 'message_delta': {
-        Object.assign(this.message, (e.delta ?? {}) as Rec);
-        for (const [k, v] of Object.entries((e.usage ?? {}) as Rec))
+        Object.assign(this.message, this.keep(e.delta ?? {}));
+        for (const [k, v] of Object.entries(this.keep(e.usage ?? {})))
           if (v !== null && v !== undefined) this.usage[k] = v;
         break;
       }
@@ -58,6 +61,17 @@ export class MessageStreamAccumulator implements StreamAccumulator {
       block.input = text;
     }
     this.json.delete(index);
+  }
+
+  ownsOutput(): boolean {
+    return this.plain;
+  }
+
+  /** A copy of an event's value when it is plain data (it is, from the SDK's JSON); else the value. */
+  private keep(v: unknown): Rec {
+    const copy = plainCopy(v, 0);
+    if (copy === NOT_PLAIN) this.plain = false;
+    return (copy === NOT_PLAIN ? v : copy) as Rec;
   }
 
   output(): unknown {

@@ -1,5 +1,5 @@
-import { types } from 'node:util';
 import { markWeftBuilt } from '../../sdk/json-text.js';
+import { NOT_PLAIN, plainCopy } from '../plain-copy.js';
 import type { StreamAccumulator } from '../traced-stream.js';
 
 type Rec = Record<string, unknown>;
@@ -117,39 +117,6 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     if (copy === NOT_PLAIN) this.plain = false;
     return copy === NOT_PLAIN ? v : copy;
   }
-}
-
-const NOT_PLAIN: unique symbol = Symbol('not plain data');
-/** Deeper than this, a chunk's value is kept as it is (and the output serialized with every guard). */
-const MAX_COPY_DEPTH = 8;
-
-/** A copy of JSON data (ordinary objects, arrays, primitives) as JSON.parse makes it; NOT_PLAIN else. */
-function plainCopy(v: unknown, depth: number): unknown {
-  if (typeof v !== 'object' || v === null) {
-    return typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' ? NOT_PLAIN : v;
-  }
-  if (depth >= MAX_COPY_DEPTH || types.isProxy(v)) return NOT_PLAIN;
-  if (Array.isArray(v)) {
-    const copy: unknown[] = [];
-    for (const item of v as unknown[]) {
-      const c = plainCopy(item, depth + 1);
-      if (c === NOT_PLAIN) return NOT_PLAIN;
-      copy.push(c);
-    }
-    return copy;
-  }
-  if (Object.getPrototypeOf(v) !== Object.prototype) return NOT_PLAIN;
-  const copy: Rec = {};
-  for (const key in v) {
-    const d = Object.getOwnPropertyDescriptor(v, key);
-    if (d === undefined || !('value' in d)) return NOT_PLAIN;
-    const c = plainCopy(d.value, depth + 1);
-    if (c === NOT_PLAIN) return NOT_PLAIN;
-    if (key === '__proto__')
-      Object.defineProperty(copy, key, { value: c, writable: true, enumerable: true, configurable: true });
-    else copy[key] = c;
-  }
-  return copy;
 }
 
 /** The entry with this `index` (a linear search: a stream has one choice and a few tool calls). */
