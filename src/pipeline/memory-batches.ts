@@ -42,8 +42,11 @@ export class MemoryBatches {
     return lowest;
   }
 
+  /** A full batch is queued (counting records not written yet by their length: it writes nothing). */
   fullBatchReady(): boolean {
-    return this.queue.length >= this.options.maxBatchSize || this.queue.bytes >= this.options.maxBatchBytes;
+    return (
+      this.queue.length >= this.options.maxBatchSize || this.queue.bytesAtLeast >= this.options.maxBatchBytes
+    );
   }
 
   /**
