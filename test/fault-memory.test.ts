@@ -108,10 +108,13 @@ test(`${TRACES * CALLS_PER_TRACE} calls while the server is unreachable: RSS bou
     // What the SDK keeps (live heap after a full GC) must be about what maxQueueBytes counts.
     const live = made.heapAfterGc - made.baselineHeap;
     assert.ok(live < MAX_QUEUE_BYTES + LIVE_OVERHEAD, `the SDK keeps ${mib(live)} MiB`);
-    const [first, , , last] = made.quarterPeaks as [number, number, number, number];
+    // From the second quarter: V8 grows its young generation once, to its maximum (16 -> 32 MiB
+    // committed), at a point that depends on the allocation rate: in the first quarter (the queue
+    // filling) or in the second (the spill). Growth after that would be per call.
+    const [, second, , last] = made.quarterPeaks as [number, number, number, number];
     assert.ok(
-      last - first < MAX_QUEUE_BYTES,
-      'RSS flat: from the first to the last quarter of the calls it grew less than the bound',
+      last - second < MAX_QUEUE_BYTES,
+      'RSS flat: from the second to the last quarter of the calls it grew less than the bound',
     );
     assert.equal(s.dropped, 0);
     assert.ok(s.retries > 0, 'the SDK kept trying the unreachable server');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bodySize, writeBody, type BodyItem, type GroupKind } from './batch-bodies.js';
-import { recordBytesOf } from './record-bytes.js';
+import { recordBytesOf, SlabWriter } from './record-bytes.js';
 import type { ItemKind } from './send-queue.js';
 
 const RECORDS = ['{}', '{"a":"ü"}', '{"b":"😀","c":[1,2]}', `{"d":"${'x'.repeat(300)}"}`];
@@ -51,4 +51,34 @@ test('batch bodies: records at offsets of a shared slab are copied from their ow
   const body = Buffer.alloc(bodySize('complete', list));
   writeBody('complete', list, body);
   assert.equal(body.toString(), '{"batch":[{"x":1},{"y":"é"}]}');
+});
+
+test('batch bodies: runs of records the slab writer wrote one after the other are copied with their commas', () => {
+  const writer = new SlabWriter();
+  const texts = Array.from({ length: 40 }, (_, i) =>
+    JSON.stringify({ i, t: i % 7 === 0 ? 'é😀' : 'x'.repeat(i) }),
+  );
+  const list: BodyItem[] = [];
+  writer.writeRun(texts.slice(0, 20), (r) => list.push({ kind: 'complete', ...r }));
+  // Between runs: a record of its own buffer, and one in another buffer followed by a newline, not a comma.
+  list.push({ kind: 'complete', ...recordBytesOf('{"own":1}') });
+  const other = Buffer.from('{"nl":1}\n{"nl":2}\n');
+  list.push(
+    { kind: 'complete', slab: other, at: 0, len: 8 },
+    { kind: 'complete', slab: other, at: 9, len: 8 },
+  );
+  for (const t of texts.slice(20)) {
+    const r = { slab: Buffer.alloc(0), at: 0, len: 0 };
+    writer.write(t, r);
+    list.push({ kind: 'complete', ...r });
+  }
+  const want = `{"batch":[${[...texts.slice(0, 20), '{"own":1}', '{"nl":1}', '{"nl":2}', ...texts.slice(20)].join(',')}]}`;
+  const body = Buffer.alloc(bodySize('complete', list));
+  writeBody('complete', list, body);
+  assert.equal(body.toString(), want);
+  // Taken out of order (a retry's halves), the runs are cut where the records no longer follow.
+  const shuffled = [list[3]!, list[1]!, list[2]!, list[0]!];
+  const part = Buffer.alloc(bodySize('complete', shuffled));
+  writeBody('complete', shuffled, part);
+  assert.equal(part.toString(), `{"batch":[${[texts[3], texts[1], texts[2], texts[0]].join(',')}]}`);
 });

@@ -1,4 +1,4 @@
-import { copyRecord, type RecordBytes } from './record-bytes.js';
+import { copyRecord, copyRecords, followsInSlab, type RecordBytes } from './record-bytes.js';
 import type { ItemKind } from './send-queue.js';
 import { BATCH_CLOSE, BATCH_OPEN } from '../shared/record-writer.js';
 
@@ -30,6 +30,7 @@ export function bodySize(kind: GroupKind, items: readonly BodyItem[]): number {
 
 /** Writes the body of `bodySize(kind, items)` bytes into `body` (its first bytes). */
 export function writeBody(kind: GroupKind, items: readonly BodyItem[], body: Buffer): void {
+  if (kind === 'complete') return writeCompleteBody(items, body);
   const f = framing(kind);
   let at = ascii(body, f.open, 0);
   for (let i = 0; i < items.length; i++) {
@@ -39,6 +40,22 @@ export function writeBody(kind: GroupKind, items: readonly BodyItem[], body: Buf
     at = ascii(body, f.after, at);
   }
   ascii(body, f.close, at);
+}
+
+/**
+ * `{"batch":[r1,r2,…]}`. Records the slab writer wrote one after the other are followed there by the
+ * comma that separates them here (record-bytes.ts): each such run is copied at once, commas included.
+ */
+function writeCompleteBody(items: readonly BodyItem[], body: Buffer): void {
+  let at = ascii(body, BATCH_OPEN, 0);
+  for (let i = 0; i < items.length;) {
+    if (i > 0) body[at++] = 0x2c; // ,
+    const first = items[i]!;
+    let last = first;
+    for (i++; i < items.length && followsInSlab(last, items[i]!); i++) last = items[i]!;
+    at = copyRecords(first, last, body, at);
+  }
+  ascii(body, BATCH_CLOSE, at);
 }
 
 /** Writes ASCII `s` at `at` (one byte a character); returns the offset after it. */

@@ -42,8 +42,11 @@ export class MemoryBatches {
     return lowest;
   }
 
+  /** A full batch is queued (counting records not written yet by their length: it writes nothing). */
   fullBatchReady(): boolean {
-    return this.queue.length >= this.options.maxBatchSize || this.queue.bytes >= this.options.maxBatchBytes;
+    return (
+      this.queue.length >= this.options.maxBatchSize || this.queue.bytesAtLeast >= this.options.maxBatchBytes
+    );
   }
 
   /**
@@ -78,12 +81,13 @@ export class MemoryBatches {
     const first = this.queue.shift()!;
     const items = [first];
     let bytes = first.len;
-    let next = this.queue.peek();
-    while (first.kind === 'complete' && next?.kind === 'complete') {
-      if (items.length >= this.options.maxBatchSize || bytes + next.len > this.options.maxBatchBytes) break;
-      bytes += next.len;
+    const { maxBatchSize, maxBatchBytes } = this.options;
+    // The next item is looked at through the queue's columns: an object only for those taken.
+    while (first.kind === 'complete' && this.queue.headKind() === 'complete') {
+      const len = this.queue.headLen();
+      if (items.length >= maxBatchSize || bytes + len > maxBatchBytes) break;
+      bytes += len;
       items.push(this.queue.shift()!);
-      next = this.queue.peek();
     }
     this.inFlight.add(items);
     return items;

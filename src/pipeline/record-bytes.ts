@@ -30,6 +30,11 @@ export function copyRecord(r: RecordBytes, body: Buffer, at: number): number {
   return at + r.slab.copy(body, at, r.at, r.at + r.len);
 }
 
+/** Copies `first` to `last` and what is between them in their slab into `body` at `at`; returns the offset after. */
+export function copyRecords(first: RecordBytes, last: RecordBytes, body: Buffer, at: number): number {
+  return at + first.slab.copy(body, at, first.at, last.at + last.len);
+}
+
 /**
  * Slab size. Records are ~0.5 KB: a slab holds ~500, and what a slab cannot hold at its end is at
  * most a record's worst-case size (below), so little is left unused; an idle client keeps one slab.
@@ -37,21 +42,28 @@ export function copyRecord(r: RecordBytes, body: Buffer, at: number): number {
 const SLAB_BYTES = 256 * 1024;
 /** A record whose worst-case size is past this gets a buffer of its own instead of a slab's room. */
 const OWN_BUFFER_FROM = SLAB_BYTES / 8;
+/** What follows every record in a slab (see SlabWriter). */
+const COMMA = 0x2c;
 
 /**
  * Writes records one after the other into slabs (off-heap buffers). A slab is never reused: it is
  * freed by the GC once no record in it is referenced (queued, in flight, being retried), so every
  * path that holds an item keeps its bytes, whatever it does with them.
+ *
+ * Each record in a slab is followed by a comma (not part of its bytes), so that records written one
+ * after the other are, with the separators of a batch between them, one range of the slab: a batch
+ * body copies such a run at once (`followsInSlab`, batch-bodies.ts).
  */
 export class SlabWriter {
   private slab = Buffer.allocUnsafeSlow(0);
   private used = 0;
+  private readonly run: RecordBytes = { slab: this.slab, at: 0, len: 0 };
 
   /** Writes `json`'s UTF-8 bytes and sets `into` to where they are. */
   write(json: string, into: RecordBytes): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2), so a record of
-    // `json.length` units always fits `3 * length` bytes: the write is never cut short.
-    const worst = 3 * json.length;
+    // `json.length` units always fits `3 * length` bytes (and its comma): never cut short.
+    const worst = 3 * json.length + 1;
     if (this.used + worst > this.slab.length) {
       if (worst > OWN_BUFFER_FROM) {
         const own = recordBytesOf(json);
@@ -66,11 +78,49 @@ export class SlabWriter {
     into.slab = this.slab;
     into.at = this.used;
     into.len = utf8Into(this.slab, json, this.used);
-    this.used += into.len;
+    this.slab[this.used + into.len] = COMMA;
+    this.used += into.len + 1;
+  }
+
+  /**
+   * Writes `records` one after the other, as `write` would, calling `placed` with where each one went
+   * (one object, reused). When they fit this slab's room they are written as one string: joining them
+   * copies each record's pieces once, where writing each alone would flatten it into a string of its
+   * own first (a second copy). If that string's UTF-8 length is its length, every character took one
+   * byte, so each record starts where its characters do; else they are written again one by one.
+   */
+  writeRun(records: readonly string[], placed: (r: RecordBytes) => void): void {
+    const r = this.run;
+    const n = records.length;
+    let chars = n; // the commas
+    for (const json of records) chars += json.length;
+    if (n > 1 && 3 * chars <= this.slab.length - this.used) {
+      const text = records.join(',');
+      if (utf8Into(this.slab, text, this.used) === chars - 1) {
+        this.slab[this.used + chars - 1] = COMMA;
+        r.slab = this.slab;
+        for (const json of records) {
+          r.at = this.used;
+          r.len = json.length;
+          this.used += json.length + 1;
+          placed(r);
+        }
+        return;
+      }
+    }
+    for (const json of records) {
+      this.write(json, r);
+      placed(r);
+    }
   }
 
   /** Takes back the last write (the record did not fit the queue's bound after all). */
   undo(r: RecordBytes): void {
-    if (r.slab === this.slab && r.at + r.len === this.used) this.used = r.at;
+    if (r.slab === this.slab && r.at + r.len + 1 === this.used) this.used = r.at;
   }
+}
+
+/** `next` comes right after `r` in the same buffer with only a comma between them (see SlabWriter). */
+export function followsInSlab(r: RecordBytes, next: RecordBytes): boolean {
+  return next.slab === r.slab && next.at === r.at + r.len + 1 && r.slab[r.at + r.len] === COMMA;
 }

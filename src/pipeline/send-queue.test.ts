@@ -56,3 +56,35 @@ test('SendQueue: refuses what passes the item or byte bound (UTF-8 bytes), and t
   assert.equal(byBytes.bytes, 90);
   assert.equal(recordText(byBytes.shift()!), json);
 });
+
+test('SendQueue: records waiting to be written in a run keep the byte bound, and every read writes them', () => {
+  // 1 000 bytes: a record of n characters waits only while 3 x (its and the waiting ones' characters) fits.
+  const queue = new SendQueue(100, 1000);
+  const ascii = (i: number) => `{"i":${i},"p":"${'a'.repeat(80)}"}`; // 94 characters
+  for (let i = 0; i < 3; i++) assert.ok(queue.push('complete', ascii(i)));
+  assert.equal(queue.bytesAtLeast, 3 * 94);
+  assert.equal(queue.headKind(), 'complete');
+  assert.equal(queue.headLen(), 94);
+  // Near the bound, multi-byte records are written at once and measured: 2 bytes per 'é'.
+  const wide = `{"t":"${'é'.repeat(100)}"}`; // 108 characters, 208 bytes
+  assert.ok(queue.push('start', wide));
+  assert.ok(queue.push('end', wide));
+  assert.ok(queue.push('end', wide));
+  assert.equal(queue.bytes, 3 * 94 + 3 * 208);
+  assert.equal(queue.push('end', wide), false, '906 + 208 bytes would pass 1 000');
+  assert.ok(queue.push('complete', ascii(9)), 'exactly 1 000');
+  assert.equal(queue.bytes, 1000);
+  const got = [];
+  for (let item = queue.shift(); item; item = queue.shift()) got.push([item.kind, recordText(item)]);
+  assert.deepEqual(got, [
+    ['complete', ascii(0)],
+    ['complete', ascii(1)],
+    ['complete', ascii(2)],
+    ['start', wide],
+    ['end', wide],
+    ['end', wide],
+    ['complete', ascii(9)],
+  ]);
+  assert.equal(queue.bytes, 0);
+  assert.equal(queue.headKind(), undefined);
+});

@@ -17,6 +17,12 @@ export interface QueueItem extends RecordBytes {
 
 /** Ring capacity it starts with and never shrinks below. */
 const MIN_CAPACITY = 1024;
+/**
+ * Records are written into the slabs in runs of up to this many (and about this many characters):
+ * one string for the run, not one per record (see SlabWriter.writeRun).
+ */
+const RUN_RECORDS = 16;
+const RUN_CHARS = 8 * 1024;
 
 /**
  * The bounded FIFO of serialized records waiting to be sent, as UTF-8 bytes in slabs (record-bytes.ts).
@@ -27,6 +33,10 @@ const MIN_CAPACITY = 1024;
  * object each: a burst queues every record, and an object per record survived the young
  * generation's collections, which made V8 grow that generation to its maximum (2 x 16 MiB of RSS).
  * An item is an object (`QueueItem`) only when it is looked at or leaves.
+ *
+ * The last few records pushed may wait, as strings, to be written together (`unwritten`): a push
+ * takes that path only when the record fits the byte bound even at its worst-case size, so the bound
+ * holds, and every read of the queue (`peek`, `shift`, `bytes`) writes them first.
  */
 export class SendQueue {
   private capacity = MIN_CAPACITY;
@@ -44,6 +54,9 @@ export class SendQueue {
   private readonly slabs = new SlabWriter();
   /** Where the slab writer says it put the record being pushed (one object, reused). */
   private readonly placed: RecordBytes = { slab: Buffer.alloc(0), at: 0, len: 0 };
+  /** Records pushed but not written yet: the last `unwritten.length` items of the ring. */
+  private readonly unwritten: string[] = [];
+  private unwrittenChars = 0;
 
   constructor(
     private readonly maxItems: number,
@@ -54,8 +67,15 @@ export class SendQueue {
     return this.count;
   }
 
+  /** UTF-8 bytes of the queued records. */
   get bytes(): number {
+    this.writeUnwritten();
     return this.bytesHeld;
+  }
+
+  /** `bytes`, but counting a record not written yet by its length (exact for ASCII); writes nothing. */
+  get bytesAtLeast(): number {
+    return this.bytesHeld + this.unwrittenChars;
   }
 
   /** Sequence number of the last item accepted (0 if none yet). */
@@ -69,33 +89,47 @@ export class SendQueue {
   }
 
   peek(): QueueItem | undefined {
+    this.writeUnwritten();
     return this.count === 0 ? undefined : this.itemAt(this.head);
+  }
+
+  /** The oldest item's kind, without making it an object (undefined when empty). */
+  headKind(): ItemKind | undefined {
+    return this.count === 0 ? undefined : KINDS[this.kinds[this.head]!];
+  }
+
+  /** The oldest item's UTF-8 length (0 when empty). */
+  headLen(): number {
+    this.writeUnwritten();
+    return this.count === 0 ? 0 : this.lens[this.head]!;
   }
 
   /** Queues a record; `nowMs` is the caller's clock reading (Date.now() scale), saving a second one. */
   push(kind: ItemKind, json: string, nowMs: number = Date.now()): boolean {
+    const chars = this.unwrittenChars + json.length;
     // A string's UTF-8 size is at least its length: most records that do not fit are refused unwritten.
-    if (this.count >= this.maxItems || this.bytesHeld + json.length > this.maxBytes) return false;
+    if (this.count >= this.maxItems || this.bytesHeld + chars > this.maxBytes) return false;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: below this, the record fits whatever its bytes.
+    if (json.length < RUN_CHARS && this.bytesHeld + 3 * chars <= this.maxBytes) {
+      this.unwritten.push(json);
+      this.unwrittenChars = chars;
+      this.add(kind, nowMs);
+      if (this.unwritten.length >= RUN_RECORDS || chars >= RUN_CHARS) this.writeUnwritten();
+      return true;
+    }
+    this.writeUnwritten();
     const placed = this.placed;
     this.slabs.write(json, placed);
     if (this.bytesHeld + placed.len > this.maxBytes) {
       this.slabs.undo(placed);
       return false;
     }
-    if (this.count === this.capacity) this.resize(this.capacity * 2);
-    const i = (this.head + this.count) % this.capacity;
-    this.kinds[i] = KIND_CODE[kind];
-    this.seqs[i] = this.nextSeq++;
-    this.queuedAts[i] = nowMs;
-    this.slabRefs[i] = placed.slab;
-    this.ats[i] = placed.at;
-    this.lens[i] = placed.len;
-    this.count++;
-    this.bytesHeld += placed.len;
+    this.place(this.add(kind, nowMs), placed);
     return true;
   }
 
   shift(): QueueItem | undefined {
+    this.writeUnwritten();
     if (this.count === 0) return undefined;
     const item = this.itemAt(this.head);
     this.slabRefs[this.head] = undefined; // the slab is freed once no item refers to it
@@ -104,6 +138,38 @@ export class SendQueue {
     this.bytesHeld -= item.len;
     if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
     return item;
+  }
+
+  /** Appends an item with no bytes yet; returns its ring index. */
+  private add(kind: ItemKind, nowMs: number): number {
+    if (this.count === this.capacity) this.resize(this.capacity * 2);
+    const i = (this.head + this.count) % this.capacity;
+    this.kinds[i] = KIND_CODE[kind];
+    this.seqs[i] = this.nextSeq++;
+    this.queuedAts[i] = nowMs;
+    this.count++;
+    return i;
+  }
+
+  /** Gives item `i` its bytes. */
+  private place(i: number, r: RecordBytes): void {
+    this.slabRefs[i] = r.slab;
+    this.ats[i] = r.at;
+    this.lens[i] = r.len;
+    this.bytesHeld += r.len;
+  }
+
+  /** Writes the records waiting to be written (the ring's last items) into the slabs. */
+  private writeUnwritten(): void {
+    const n = this.unwritten.length;
+    if (n === 0) return;
+    let i = (this.head + this.count - n) % this.capacity;
+    this.slabs.writeRun(this.unwritten, (r) => {
+      this.place(i, r);
+      i = (i + 1) % this.capacity;
+    });
+    this.unwritten.length = 0;
+    this.unwrittenChars = 0;
   }
 
   private itemAt(i: number): QueueItem {

@@ -2,7 +2,7 @@ import { types } from 'node:util';
 import { traceContext, type TraceFrame } from './call-context.js';
 import type { OpMeta } from './call-recorder.js';
 import { opNameMembers } from '../shared/record-writer.js';
-import { oneByte } from '../shared/v8-fast-paths.js';
+import { flatten, oneByte } from '../shared/v8-fast-paths.js';
 import { activeClient } from './client-registry.js';
 import { paramNames, type ParamNames } from './param-names.js';
 import type { ClientCore } from './client-core.js';
@@ -47,10 +47,11 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
       options.postprocessInputs || typeof options.callDisplayName === 'function'
         ? undefined
         : inputKeys(params),
+    // Flat once here, so that each record's flatten copies it as one piece (v8-fast-paths.ts).
     fixedOpNameMembers:
       typeof options.callDisplayName === 'function'
         ? undefined
-        : opNameMembers(name, options.callDisplayName, undefined, undefined),
+        : flatten(opNameMembers(name, options.callDisplayName, undefined, undefined)),
     callDisplayName: options.callDisplayName as OpMeta['callDisplayName'],
     postprocessInputs: options.postprocessInputs as OpMeta['postprocessInputs'],
     postprocessOutput: options.postprocessOutput,

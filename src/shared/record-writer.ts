@@ -10,6 +10,8 @@
  * large: the queue flattens each record into one string (see v8-fast-paths.ts), at a cost per piece.
  */
 
+import { flatten } from './v8-fast-paths.js';
+
 /** JSON text of a string that may be absent (`null`). */
 function stringOrNull(v: string | undefined): string {
   return v === undefined ? 'null' : JSON.stringify(v);
@@ -17,9 +19,12 @@ function stringOrNull(v: string | undefined): string {
 
 // ---- start half -------------------------------------------------------------------------------
 
-/** `{"project_id":"…"`: every record opens with its project (fixed per client: written once). */
+/**
+ * `{"project_id":"…"`: every record opens with its project (fixed per client: written once, and flat,
+ * so that each record's flatten copies it as one piece).
+ */
 export function projectIdOpen(projectId: string): string {
-  return `{"project_id":${JSON.stringify(projectId)}`;
+  return flatten(`{"project_id":${JSON.stringify(projectId)}`);
 }
 
 /** `,"id":"…","trace_id":"…","parent_id":"…"` (`null` for a root). The ids are uuids. */

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { followsInSlab, recordText, SlabWriter, type RecordBytes } from './record-bytes.js';
+
+function placedBy(writer: SlabWriter, records: string[]): RecordBytes[] {
+  const out: RecordBytes[] = [];
+  writer.writeRun(records, (r) => out.push({ ...r }));
+  return out;
+}
+
+test('SlabWriter.writeRun: ASCII runs go in as one string, each record followed by a comma', () => {
+  const writer = new SlabWriter();
+  const texts = Array.from({ length: 16 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(i * 30) }));
+  const first = placedBy(writer, texts.slice(0, 1)); // opens the first slab
+  const run = placedBy(writer, texts.slice(1));
+  const all = [...first, ...run];
+  assert.deepEqual(all.map(recordText), texts);
+  for (let i = 1; i < all.length; i++) assert.ok(followsInSlab(all[i - 1]!, all[i]!), `record ${i}`);
+  const last = all.at(-1)!;
+  assert.equal(last.slab[last.at + last.len], 0x2c);
+});
+
+test('SlabWriter.writeRun: a run with characters of more than one byte is written record by record', () => {
+  const writer = new SlabWriter();
+  placedBy(writer, ['{}']);
+  const texts = ['{"a":1}', '{"b":"é"}', '{"c":"😀…"}', '{"d":2}'];
+  const placed = placedBy(writer, texts);
+  assert.deepEqual(placed.map(recordText), texts);
+  assert.deepEqual(
+    placed.map((r) => r.len),
+    texts.map((t) => Buffer.byteLength(t)),
+  );
+  for (let i = 1; i < placed.length; i++) assert.ok(followsInSlab(placed[i - 1]!, placed[i]!));
+});
+
+test("SlabWriter: records past a slab's room go to the next slab, big ones to a buffer of their own", () => {
+  const writer = new SlabWriter();
+  const texts = Array.from({ length: 2000 }, (_, i) =>
+    JSON.stringify({ i, pad: 'y'.repeat(400 + (i % 50)) }),
+  );
+  const placed: RecordBytes[] = [];
+  for (let i = 0; i < texts.length; i += 16) placed.push(...placedBy(writer, texts.slice(i, i + 16)));
+  assert.deepEqual(placed.map(recordText), texts);
+  const slabs = new Set(placed.map((r) => r.slab));
+  assert.ok(slabs.size >= 3, `${slabs.size} slabs`);
+  // A record whose worst case is past a slab's size gets a buffer of its own.
+  const big = 'z'.repeat(100_000);
+  const [own] = placedBy(writer, [`"${big}"`]);
+  assert.equal(own!.at, 0);
+  assert.equal(recordText(own!), `"${big}"`);
+});
+
+test('SlabWriter.undo takes back the last record and its comma', () => {
+  const writer = new SlabWriter();
+  const a: RecordBytes = { slab: Buffer.alloc(0), at: 0, len: 0 };
+  const b: RecordBytes = { slab: Buffer.alloc(0), at: 0, len: 0 };
+  writer.write('{"a":1}', a);
+  writer.write('{"b":2}', b);
+  writer.undo(b);
+  const c: RecordBytes = { slab: Buffer.alloc(0), at: 0, len: 0 };
+  writer.write('{"c":3}', c);
+  assert.equal(c.at, b.at);
+  assert.ok(followsInSlab(a, c));
+  assert.equal(recordText(c), '{"c":3}');
+});
