@@ -32,7 +32,7 @@ export interface StartHalf {
 
 /**
  * A call's end. `fieldsJson` holds only the end's own fields (`ended_at`, `exception`, `output`,
- * `summary`) as JSON object members followed by the closing `}` (no opening `{`), so it can close
+ * `summary`) as JSON object members, each after its comma, then the closing `}` (no opening `{`), so it can close
  * its start (a complete record) or follow its ids (a `call/end`).
  */
 export interface EndHalf {

@@ -223,7 +223,7 @@ describe('pairing', () => {
       id: 'c1',
       traceId: 't1',
       startedAt: '2026-01-01T00:00:00.000000Z',
-      fieldsJson: '"ended_at":"2026-01-01T00:00:01.000000Z","output":1}',
+      fieldsJson: ',"ended_at":"2026-01-01T00:00:01.000000Z","output":1}',
     });
     assert.equal(p.stats().earlyEnds, 1);
     p.start(

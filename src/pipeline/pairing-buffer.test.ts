@@ -9,7 +9,7 @@ function start(id: string, startedMs = T0): StartHalf {
   return newStartHalf(id, 't', '2026-01-01T00:00:00.000000Z', startedMs * 1000, `{"id":"${id}"`);
 }
 
-const FIELDS = '"output":1}';
+const FIELDS = ',"output":1}';
 
 function end(id: string): EndHalf {
   return {
@@ -17,7 +17,7 @@ function end(id: string): EndHalf {
     id,
     traceId: 't',
     startedAt: '2026-01-01T00:00:00.000000Z',
-    fieldsJson: '"output":1}',
+    fieldsJson: ',"output":1}',
   };
 }
 

@@ -4,9 +4,9 @@
  * after the fields it writes and writing them whole: `"field":value`, its quotes opened and closed in
  * the piece. Values passed in as `…Json` are JSON text already; ids and ISO times need no escaping.
  *
- * A start half is `{` + its members with no closing brace; an end half is the end's members and the
- * record's closing `}`, with no opening brace. So a start record is `start + '}'`, a complete record
- * `start + ',' + end`, and a standalone end `{` + its locating fields + `,` + end. Pieces are few and
+ * A start half is `{` + its members with no closing brace; an end half is the end's members, each
+ * after its comma, and the record's closing `}`, with no opening brace. So a start record is
+ * `start + '}'`, a complete record `start + end`, and a standalone end `{` + its locating fields + end. Pieces are few and
  * large: the queue flattens each record into one string (see v8-fast-paths.ts), at a cost per piece.
  */
 
@@ -66,27 +66,31 @@ export function startedAtAttributesInputsMembers(
 
 // ---- end half ---------------------------------------------------------------------------------
 
-/** `"ended_at":"…","output":…,"exception":…`: the end half's first members (no opening brace). */
+/** `,"ended_at":"…","output":…,"exception":…`: the end half's first members (no opening brace). */
 export function endedAtOutputExceptionMembers(
   endedAt: string,
   outputJson: string,
   exception: string | undefined,
 ): string {
   return exception === undefined
-    ? `"ended_at":"${endedAt}","output":${outputJson},"exception":null`
-    : `"ended_at":"${endedAt}","output":${outputJson},"exception":${JSON.stringify(exception)}`;
+    ? `,"ended_at":"${endedAt}","output":${outputJson},"exception":null`
+    : `,"ended_at":"${endedAt}","output":${outputJson},"exception":${JSON.stringify(exception)}`;
 }
 
-const LEAF_SUCCESS_SUMMARY_CLOSE = ',"summary":{"status_counts":{"success":1,"error":0}}}';
 const LEAF_ERROR_SUMMARY_CLOSE = ',"summary":{"status_counts":{"success":0,"error":1}}}';
+/** The summary of a subtree of up to 64 calls that all succeeded and reported no usage, made once. */
+const SUCCESS_SUMMARY_CLOSE = Array.from({ length: 65 }, (_, n) =>
+  flatten(`,"summary":{"status_counts":{"success":${n},"error":0}}}`),
+);
 
 /**
  * `,"summary":{…}}`: status counts over the call's subtree and, when some call in it reported usage,
  * the usage; then the record's closing brace. A leaf call's is a constant.
  */
 export function summaryMemberClose(success: number, error: number, usageJson: string | undefined): string {
-  if (usageJson === undefined && success + error === 1) {
-    return success === 1 ? LEAF_SUCCESS_SUMMARY_CLOSE : LEAF_ERROR_SUMMARY_CLOSE;
+  if (usageJson === undefined) {
+    if (error === 0 && success < SUCCESS_SUMMARY_CLOSE.length) return SUCCESS_SUMMARY_CLOSE[success]!;
+    if (success + error === 1) return LEAF_ERROR_SUMMARY_CLOSE;
   }
   const counts = `,"summary":{"status_counts":{"success":${success},"error":${error}}`;
   return usageJson === undefined ? `${counts}}}` : `${counts},"usage":${usageJson}}}`;
@@ -101,7 +105,7 @@ export function startRecord(startJson: string): string {
 
 /** The complete record `{...start, ...end}` of a start half and an end half. */
 export function completeRecord(startJson: string, endJson: string): string {
-  return `${startJson},${endJson}`;
+  return startJson + endJson;
 }
 
 /**
@@ -117,7 +121,7 @@ export function standaloneEndRecord(
 ): string {
   return (
     `{"project_id":${JSON.stringify(projectId)},"id":${JSON.stringify(id)},` +
-    `"trace_id":${JSON.stringify(traceId)},"started_at":${JSON.stringify(startedAt)},${endJson}`
+    `"trace_id":${JSON.stringify(traceId)},"started_at":${JSON.stringify(startedAt)}${endJson}`
   );
 }
 
