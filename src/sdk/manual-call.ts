@@ -117,15 +117,17 @@ export class ManualCall {
  * The OpMeta of manual calls: one per op name, eagerness and usage ownership when there is no display
  * name (client wrappers start a few op names, on every call), else made for the call.
  */
-const sharedMetas = new Map<string, OpMeta>();
+const sharedMetas = new Map<string, (OpMeta | undefined)[]>();
 const MAX_SHARED_METAS = 1000;
 
 function manualMeta(options: StartCallOptions): OpMeta {
   const eager = options.eagerCallStart === true;
   const ownUsage = options.ownUsage === true;
   const { opName, displayName } = options;
-  const key = displayName === undefined ? `${eager ? 'e' : '-'}${ownUsage ? 'u' : '-'}${opName}` : undefined;
-  let meta = key === undefined ? undefined : sharedMetas.get(key);
+  // Keyed by the op name as given (no key text built per call), then by eagerness and usage ownership.
+  const variants = displayName === undefined ? sharedMetas.get(opName) : undefined;
+  const variant = (eager ? 2 : 0) + (ownUsage ? 1 : 0);
+  let meta = variants?.[variant];
   if (meta === undefined) {
     meta = {
       name: opName,
@@ -138,7 +140,12 @@ function manualMeta(options: StartCallOptions): OpMeta {
       postprocessOutput: undefined,
       ownUsage,
     };
-    if (key !== undefined && sharedMetas.size < MAX_SHARED_METAS) sharedMetas.set(key, meta);
+    if (variants) variants[variant] = meta;
+    else if (displayName === undefined && sharedMetas.size < MAX_SHARED_METAS) {
+      const fresh: (OpMeta | undefined)[] = [undefined, undefined, undefined, undefined];
+      fresh[variant] = meta;
+      sharedMetas.set(opName, fresh);
+    }
   }
   return meta;
 }
