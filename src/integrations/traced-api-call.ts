@@ -187,8 +187,9 @@ function onValue(value: unknown, state: CallState): void {
 /**
  * Ends the call with `output`, adding its normalized usage and estimated cost under its model. An
  * output the caller received (`returned`; a stream's accumulated output is weft's own) is marked, so
- * that an op returning it does not count its usage a second time. An output weft owns (`own`: a
- * stream's accumulated message that shares nothing with its chunks) has its record written later.
+ * that an op returning it does not count its usage a second time. The end record is written on a
+ * later turn; an output weft owns (`own`: a stream's accumulated message that shares nothing with its
+ * chunks) is serialized then too, any other now.
  */
 function finish(state: CallState, output: unknown, returned: boolean, own: boolean): void {
   if (state.call.ended) return;
@@ -213,8 +214,8 @@ function finish(state: CallState, output: unknown, returned: boolean, own: boole
   } catch {
     // usage of an unexpected shape: the call is recorded without it
   }
-  if (own) state.call.endWithOwnOutput(output);
-  else state.call.end(output);
+  // The record is written off the caller's path; the output's text is taken now unless weft owns it.
+  state.call.endLater(output, own);
 }
 
 function modelOf(params: unknown): string | undefined {

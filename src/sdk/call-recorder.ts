@@ -39,11 +39,12 @@ export interface OpMeta {
   ownUsage?: boolean;
 }
 
-/** An end `endOwned` left for a later turn. */
+/** An end `endLater` left for a later turn: its output's text, or the output weft owns. */
 interface LaterEnd {
   meta: OpMeta;
   call: RunningCall;
   output: unknown;
+  outputJson: string | undefined;
   endedUs: number;
 }
 
@@ -145,24 +146,32 @@ export class CallRecorder {
   }
 
   end(meta: OpMeta, call: RunningCall, output: unknown, error?: { thrown: unknown }): void {
-    if (this.close(meta, call, output, error)) this.writeEnd(meta, call, output, error, nowMicros());
+    if (!this.close(meta, call, output, error)) return;
+    const outputJson = error ? 'null' : this.outputText(meta, output);
+    this.writeEnd(call, outputJson, error ? describeException(error.thrown) : undefined, nowMicros());
   }
 
   /**
-   * Ends a call whose output is weft's own and never reaches user code (a stream's accumulated
-   * message): its counts and usage reach the parent now, as `end` does, but the output's text and the
-   * end record are written on a later turn of the event loop, off the caller's path (a streamed LLM
-   * call would otherwise pay them between its last chunk and the caller's next line). flush(),
-   * finish() and exit write them first (`writeLaterEnds`); at most MAX_LATER_ENDS wait.
+   * Ends a call successfully, as `end` does on the caller's path (its time, its counts and usage in
+   * the parent, and the output's text, taken now), but writes its end record on a later turn of the
+   * event loop, off the caller's path: a client wrapper's LLM call would otherwise pay it between the
+   * response and the caller's next line. An output that is weft's own and never reaches user code
+   * (`ownOutput`: a stream's accumulated message) is serialized later too. flush(), finish() and exit
+   * write waiting ends first (`writeLaterEnds`); at most MAX_LATER_ENDS wait.
    */
-  endOwned(meta: OpMeta, call: RunningCall, output: unknown): void {
+  endLater(meta: OpMeta, call: RunningCall, output: unknown, ownOutput: boolean): void {
     if (!this.close(meta, call, output, undefined)) return;
-    this.laterEnds.push({ meta, call, output, endedUs: nowMicros() });
+    const endedUs = nowMicros();
+    this.laterEnds.push(
+      ownOutput
+        ? { meta, call, output, outputJson: undefined, endedUs }
+        : { meta, call, output: undefined, outputJson: this.outputText(meta, output), endedUs },
+    );
     if (this.laterEnds.length >= MAX_LATER_ENDS) this.writeLaterEnds();
     else this.laterTurn ??= setImmediate(() => this.writeLaterEnds());
   }
 
-  /** Writes the end records `endOwned` left for later, now. Never throws. */
+  /** Writes the end records `endLater` left for later, now. Never throws. */
   writeLaterEnds(): void {
     if (this.laterTurn) clearImmediate(this.laterTurn);
     this.laterTurn = undefined;
@@ -171,7 +180,7 @@ export class CallRecorder {
     this.laterEnds = [];
     for (const e of ends) {
       try {
-        this.writeEnd(e.meta, e.call, e.output, undefined, e.endedUs);
+        this.writeEnd(e.call, e.outputJson ?? this.outputText(e.meta, e.output), undefined, e.endedUs);
       } catch (err) {
         this.log.warn(
           'internal',
@@ -181,7 +190,7 @@ export class CallRecorder {
     }
   }
 
-  /** Some end record waits for a later turn (see endOwned). */
+  /** Some end record waits for a later turn (see endLater). */
   hasLaterEnds(): boolean {
     return this.laterEnds.length > 0;
   }
@@ -202,12 +211,20 @@ export class CallRecorder {
     return true;
   }
 
+  /** The recorded output's JSON text (after the postprocessOutput hook). */
+  private outputText(meta: OpMeta, output: unknown): string {
+    const post = meta.postprocessOutput;
+    return toJsonText(
+      post ? this.guard('postprocessOutput', () => post(output), output) : output,
+      this.limits,
+    );
+  }
+
   /** The end half (output, exception, summary) of an ended call, handed to the pipeline. */
   private writeEnd(
-    meta: OpMeta,
     call: RunningCall,
-    output: unknown,
-    error: { thrown: unknown } | undefined,
+    outputJson: string,
+    exception: string | undefined,
     endedUs: number,
   ): void {
     const summary = summaryMemberClose(
@@ -215,18 +232,9 @@ export class CallRecorder {
       call.errorCount,
       call.usage ? usageJsonText(call.usage, this.limits) : undefined,
     );
-    let out = 'null';
-    if (!error) {
-      const post = meta.postprocessOutput;
-      out = toJsonText(
-        post ? this.guard('postprocessOutput', () => post(output), output) : output,
-        this.limits,
-      );
-    }
-    const exception = error ? describeException(error.thrown) : undefined;
     this.pipeline.endOf(
       call,
-      endedAtOutputExceptionMembers(microsToIso(endedUs), out, exception) + summary,
+      endedAtOutputExceptionMembers(microsToIso(endedUs), outputJson, exception) + summary,
       endedUs / 1000,
     );
   }

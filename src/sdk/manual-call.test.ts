@@ -123,7 +123,7 @@ describe('ManualCall: calls started and ended imperatively', () => {
     const parent = op(function parentOp() {
       const child = ManualCall.start({ opName: 'streamed', ownUsage: true });
       child.handle!.addUsage('m', { total_tokens: 7 });
-      child.endWithOwnOutput(output);
+      child.endLater(output, true);
       childId = child.handle!.id;
       assert.equal(client.isIdle(), false, 'the end record is still to be written');
       return 'done'; // the parent ends before the child's record is written
@@ -147,7 +147,7 @@ describe('ManualCall: calls started and ended imperatively', () => {
     const ids: string[] = [];
     for (let i = 0; i < 200; i++) {
       const c = ManualCall.start({ opName: 'burst' });
-      c.endWithOwnOutput(i);
+      c.endLater(i, true);
       ids.push(c.handle!.id);
     }
     const waiting = client.stats().pendingCalls;
@@ -183,5 +183,16 @@ describe('ManualCall: calls started and ended imperatively', () => {
       assert.equal(got.constructor, 4, model);
       assert.equal(Object.getOwnPropertyDescriptor(got, '__proto__')?.value, 3, model);
     }
+  });
+
+  test('an end written later records the output as it was at the end, not as the caller changed it', async () => {
+    const response = { model: 'm', choices: [{ message: { content: 'as returned' } }] };
+    const call = ManualCall.start({ opName: 'json-later', ownUsage: true });
+    call.endLater(response, false);
+    response.choices[0]!.message.content = 'changed by the caller';
+    response.choices.push({ message: { content: 'added' } });
+    await client.flush();
+    const c = r.completes.find((x) => x.op_name === 'json-later')!;
+    assert.deepEqual(c.output, { model: 'm', choices: [{ message: { content: 'as returned' } }] });
   });
 });

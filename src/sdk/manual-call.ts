@@ -82,15 +82,16 @@ export class ManualCall {
   }
 
   /**
-   * Ends the call successfully with an output that is weft's own and that no user code ever sees (a
-   * stream's accumulated message): its record may be written on a later turn (CallRecorder.endOwned).
+   * Ends the call successfully with `output`, its end record written on a later turn
+   * (CallRecorder.endLater). With `ownOutput`, the output is weft's own and no user code ever sees it
+   * (a stream's accumulated message), so it is serialized then too; otherwise it is serialized now.
    */
-  endWithOwnOutput(output: unknown): void {
+  endLater(output: unknown, ownOutput: boolean): void {
     if (this.done) return;
     this.done = true;
     if (!this.client || !this.meta || !this.call) return;
     try {
-      this.client.recorder.endOwned(this.meta, this.call, output);
+      this.client.recorder.endLater(this.meta, this.call, output, ownOutput);
     } catch (err) {
       this.client.reportInternalError(err);
     }
