@@ -78,7 +78,7 @@ export class ManualCall {
 
   /** Ends the call successfully with `output`. Later ends are ignored. */
   end(output?: unknown): void {
-    this.finish(output, undefined);
+    this.finish(output, undefined, undefined);
   }
 
   /**
@@ -87,27 +87,22 @@ export class ManualCall {
    * (a stream's accumulated message), so it is serialized then too; otherwise it is serialized now.
    */
   endLater(output: unknown, ownOutput: boolean): void {
-    if (this.done) return;
-    this.done = true;
-    if (!this.client || !this.meta || !this.call) return;
-    try {
-      this.client.recorder.endLater(this.meta, this.call, output, ownOutput);
-    } catch (err) {
-      this.client.reportInternalError(err);
-    }
+    this.finish(output, undefined, ownOutput);
   }
 
   /** Ends the call as failed with what was thrown. Later ends are ignored. */
   fail(thrown: unknown): void {
-    this.finish(undefined, { thrown });
+    this.finish(undefined, { thrown }, undefined);
   }
 
-  private finish(output: unknown, error: { thrown: unknown } | undefined): void {
+  /** `later`: written on a later turn, the output weft's own (true) or not (false); undefined: now. */
+  private finish(output: unknown, error: { thrown: unknown } | undefined, later: boolean | undefined): void {
     if (this.done) return;
     this.done = true;
     if (!this.client || !this.meta || !this.call) return;
     try {
-      this.client.recorder.end(this.meta, this.call, output, error);
+      if (later === undefined) this.client.recorder.end(this.meta, this.call, output, error);
+      else this.client.recorder.endLater(this.meta, this.call, output, later);
     } catch (err) {
       this.client.reportInternalError(err);
     }
