@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { setOwn } from '../shared/set-own.js';
 
 type Rec = Record<string, unknown>;
 
@@ -32,9 +33,7 @@ export function plainCopy(v: unknown, depth: number): unknown {
     if (d === undefined || !('value' in d)) return NOT_PLAIN;
     const c = plainCopy(d.value, depth + 1);
     if (c === NOT_PLAIN) return NOT_PLAIN;
-    if (key === '__proto__')
-      Object.defineProperty(copy, key, { value: c, writable: true, enumerable: true, configurable: true });
-    else copy[key] = c;
+    setOwn(copy, key, c);
   }
   return copy;
 }

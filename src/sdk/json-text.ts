@@ -1,6 +1,7 @@
 import { types } from 'node:util';
 import { SERIALIZE_DEFAULTS, toJsonSafe, type SerializeLimits } from './serialize.js';
 import { ArrayReads, thrownError, thrownRead } from './array-reads.js';
+import { setOwn } from '../shared/set-own.js';
 
 const isProxy = types.isProxy;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
@@ -29,9 +30,6 @@ export function toJsonText(
   const leaf = primitiveJson(value, limits);
   if (leaf !== undefined) return leaf;
   try {
-    if (isWeftBuilt(value) && withinLimits(value, 0, limits, { left: limits.maxTotalNodes })) {
-      return JSON.stringify(value);
-    }
     if (value !== undefined) {
       const plain = check(value, 0, limits, { left: limits.maxTotalNodes }, reads);
       if (plain !== SLOW) {
@@ -46,63 +44,6 @@ export function toJsonText(
     return JSON.stringify(toJsonSafe(value, limits, reads.arrays)) ?? 'null';
   } catch {
     return '"[Unserializable]"';
-  }
-}
-
-/**
- * Values weft built itself, of plain data only (ordinary objects and arrays it made, with primitives as
- * values), that user code never sees: a stream's accumulated output. Nothing in them can run user code,
- * so `toJsonText` gives them to `JSON.stringify` once their size is within the limits, without the
- * descriptor reads and array copies that guard a user's value.
- */
-const weftBuilt = new WeakSet<object>();
-
-/** Marks `value` (see weftBuilt); the caller guarantees what weftBuilt says. */
-export function markWeftBuilt<T extends object>(value: T): T {
-  weftBuilt.add(value);
-  return value;
-}
-
-function isWeftBuilt(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && weftBuilt.has(value);
-}
-
-/** Whether `check` would pass weft-built plain data as is: the limits, and numbers finite. */
-function withinLimits(
-  value: unknown,
-  depth: number,
-  limits: SerializeLimits,
-  budget: { left: number },
-): boolean {
-  if (--budget.left < 0) return false;
-  switch (typeof value) {
-    case 'string':
-      return value.length <= limits.maxStringLength;
-    case 'number':
-      return Number.isFinite(value);
-    case 'boolean':
-      return true;
-    case 'undefined':
-      return depth > 0;
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= limits.maxDepth) return false;
-      if (Array.isArray(value)) {
-        if (value.length > limits.maxArrayLength) return false;
-        for (const item of value as unknown[])
-          if (!withinLimits(item, depth + 1, limits, budget)) return false;
-        return true;
-      }
-      if ('toJSON' in value) return false;
-      let keys = 0;
-      for (const key in value) {
-        if (++keys > limits.maxObjectKeys || key.length > limits.maxStringLength) return false;
-        if (!withinLimits((value as Record<string, unknown>)[key], depth + 1, limits, budget)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
   }
 }
 
@@ -207,7 +148,7 @@ function check(
         const plain = check(d.value, depth + 1, limits, budget, reads);
         if (plain === SLOW) return SLOW;
         if (plain !== d.value && copy === undefined) copy = copyKeysBefore(value, key, proto === null);
-        if (copy !== undefined) put(copy, key, plain);
+        if (copy !== undefined) setOwn(copy, key, plain);
       }
       return copy ?? value;
     }
@@ -251,7 +192,7 @@ function checkArray(
 
 /**
  * A copy of the (already checked, getter-free) properties of `value` before `stop`, written through
- * `put`: an ordinary object when `value` is one (a null-prototype object is a slow dictionary for
+ * `setOwn`: an ordinary object when `value` is one (a null-prototype object is a slow dictionary for
  * `JSON.stringify`).
  */
 function copyKeysBefore(value: object, stop: string, nullProto: boolean): Record<string, unknown> {
@@ -259,17 +200,7 @@ function copyKeysBefore(value: object, stop: string, nullProto: boolean): Record
   const copy = (nullProto ? Object.create(null) : {}) as Record<string, unknown>;
   for (const key in value) {
     if (key === stop) break;
-    put(copy, key, ownDescriptor(value, key)!.value);
+    setOwn(copy, key, ownDescriptor(value, key)!.value);
   }
   return copy;
-}
-
-/** `copy[key] = v`, except that a `__proto__` key stays a key (a data property), not the prototype. */
-function put(copy: Record<string, unknown>, key: string, v: unknown): void {
-  if (key === '__proto__') defineData(copy, key, v);
-  else copy[key] = v;
-}
-
-function defineData(o: object, key: string, value: unknown): void {
-  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -1,6 +1,7 @@
 import type { StartHalf, StartState } from '../pipeline/call-halves.js';
 import type { JsonObject, ModelUsage } from '../shared/call-types.js';
 import type { TraceFrame } from './call-context.js';
+import { setOwn } from '../shared/set-own.js';
 
 /** What user code may see of the call it runs in (`getCurrentCall()`). */
 export interface CallHandle {
@@ -88,11 +89,4 @@ export class RunningCall implements CallHandle, StartHalf, TraceFrame {
   }
 }
 
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
-
-/** `o[key] = value` as an own data property, `__proto__` included. */
-function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__')
-    Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
-  else o[key] = value;
-}
+const hasOwn = (o: object, key: string): boolean => Object.hasOwn(o, key);

@@ -1,5 +1,6 @@
 import { types } from 'node:util';
 import { thrownError } from './array-reads.js';
+import { setOwn } from '../shared/set-own.js';
 
 import {
   binaryToJson,
@@ -205,13 +206,13 @@ export class SerializeWalker {
       try {
         item = (src as JsonRecord)[key];
       } catch (err) {
-        setKey(out, outKey, `[Getter threw: ${describeThrown(err)}]`);
+        setOwn(out, outKey, `[Getter threw: ${describeThrown(err)}]`);
         continue;
       }
       const json = this.value(item, key, depth);
-      if (json !== undefined) setKey(out, outKey, json);
+      if (json !== undefined) setOwn(out, outKey, json);
     }
-    if (i < total) setKey(out, '…', `[${more(total - i, 'key', i < limit)}]`);
+    if (i < total) setOwn(out, '…', `[${more(total - i, 'key', i < limit)}]`);
   }
 
   private array(v: unknown[], depth: number): unknown {
@@ -299,15 +300,6 @@ export class SerializeWalker {
 function more(count: number, noun: 'item' | 'key' | 'entry' | 'value', budgetSpent: boolean): string {
   const plural = count === 1 ? noun : noun === 'entry' ? 'entries' : `${noun}s`;
   return `${count} more ${plural}${budgetSpent ? ', max nodes' : ''}`;
-}
-
-/** `out[key] = value`, except that a `__proto__` key becomes an own property instead of a prototype. */
-function setKey(out: JsonRecord, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    out[key] = value;
-  }
 }
 
 /** The constructor name of a class instance's prototype; undefined for plain objects and unreadable ones. */

@@ -1,4 +1,3 @@
-import { markWeftBuilt } from '../../sdk/json-text.js';
 import { NOT_PLAIN, plainCopy } from '../plain-copy.js';
 import type { StreamAccumulator } from '../traced-stream.js';
 
@@ -31,8 +30,8 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   private readonly choices: Choice[] = [];
   private usage: unknown = undefined;
   /**
-   * Every value kept is a primitive, or a copy made here of a chunk's plain data: the output is then
-   * weft's own (markWeftBuilt), and is serialized without the guards of a user's value.
+   * Every value kept is a primitive, or a copy made here of a chunk's plain data: the output then
+   * shares nothing with the chunks the reader holds (ownsOutput).
    */
   private plain = true;
 
@@ -90,7 +89,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   output(): unknown {
     const choices = this.choices;
     if (choices.length > 1) choices.sort((a, b) => a.index - b.index);
-    const output = {
+    return {
       id: this.id,
       object: 'chat.completion',
       created: this.created,
@@ -100,7 +99,6 @@ export class ChatStreamAccumulator implements StreamAccumulator {
       service_tier: this.serviceTier,
       system_fingerprint: this.systemFingerprint,
     };
-    return this.plain ? markWeftBuilt(output) : output;
   }
 
   ownsOutput(): boolean {
