@@ -1,4 +1,4 @@
-import { copyRecord, copyRecords, followsInSlab, type RecordBytes } from './record-bytes.js';
+import { copyRecord, followsInSlab, type RecordBytes } from './record-bytes.js';
 import type { ItemKind } from './send-queue.js';
 import { BATCH_CLOSE, BATCH_OPEN } from '../shared/record-writer.js';
 
@@ -30,7 +30,7 @@ export function bodySize(kind: GroupKind, items: readonly BodyItem[]): number {
 
 /** Writes the body of `bodySize(kind, items)` bytes into `body` (its first bytes). */
 export function writeBody(kind: GroupKind, items: readonly BodyItem[], body: Buffer): void {
-  if (kind === 'complete') return writeCompleteBody(items, body);
+  if (kind === 'complete') return writeCompleteBody(columnsOf(items), body);
   const f = framing(kind);
   let at = ascii(body, f.open, 0);
   for (let i = 0; i < items.length; i++) {
@@ -42,20 +42,43 @@ export function writeBody(kind: GroupKind, items: readonly BodyItem[], body: Buf
   ascii(body, f.close, at);
 }
 
+/** Records as columns: record `i` is `lens[i]` bytes of `slabs[i]` from `ats[i]` (an ItemBatch). */
+export interface RecordColumns {
+  readonly slabs: readonly Buffer[];
+  readonly ats: ArrayLike<number>;
+  readonly lens: ArrayLike<number>;
+}
+
+/** The size of `{"batch":[r1,r2,…]}` of the records `cols`. */
+export function completeBodySize(cols: RecordColumns): number {
+  const n = cols.lens.length;
+  let size = BATCH_OPEN.length + BATCH_CLOSE.length + Math.max(0, n - 1);
+  for (let i = 0; i < n; i++) size += cols.lens[i]!;
+  return size;
+}
+
 /**
- * `{"batch":[r1,r2,…]}`. Records the slab writer wrote one after the other are followed there by the
- * comma that separates them here (record-bytes.ts): each such run is copied at once, commas included.
+ * Writes `{"batch":[r1,r2,…]}` (`completeBodySize(cols)` bytes) into `body`. Records the slab writer
+ * wrote one after the other are followed there by the comma that separates them here (record-bytes.ts):
+ * each such run is copied at once, commas included.
  */
-function writeCompleteBody(items: readonly BodyItem[], body: Buffer): void {
+export function writeCompleteBody(cols: RecordColumns, body: Buffer): void {
+  const { slabs, ats, lens } = cols;
+  const n = lens.length;
   let at = ascii(body, BATCH_OPEN, 0);
-  for (let i = 0; i < items.length;) {
+  for (let i = 0; i < n; ) {
     if (i > 0) body[at++] = 0x2c; // ,
-    const first = items[i]!;
-    let last = first;
-    for (i++; i < items.length && followsInSlab(last, items[i]!); i++) last = items[i]!;
-    at = copyRecords(first, last, body, at);
+    const slab = slabs[i]!;
+    const from = ats[i]!;
+    let to = from + lens[i]!;
+    for (i++; i < n && followsInSlab(slab, to, slabs[i]!, ats[i]!); i++) to = ats[i]! + lens[i]!;
+    at += slab.copy(body, at, from, to);
   }
   ascii(body, BATCH_CLOSE, at);
+}
+
+function columnsOf(items: readonly BodyItem[]): RecordColumns {
+  return { slabs: items.map((r) => r.slab), ats: items.map((r) => r.at), lens: items.map((r) => r.len) };
 }
 
 /** Writes ASCII `s` at `at` (one byte a character); returns the offset after it. */

@@ -1,9 +1,16 @@
-import { bodySize, writeBody, type BodyItem, type GroupKind } from './batch-bodies.js';
+import {
+  bodySize,
+  completeBodySize,
+  writeBody,
+  writeCompleteBody,
+  type BodyItem,
+  type GroupKind,
+} from './batch-bodies.js';
 import { BodyPool } from './body-pool.js';
 import type { HttpTransport, SendOutcome } from './http-transport.js';
+import type { ItemBatch } from './item-batch.js';
 import type { RateLimitedLogger } from './rate-limited-logger.js';
 import { recordBytesOf, recordText } from './record-bytes.js';
-import type { ItemKind } from './send-queue.js';
 import type { UnreachableSink } from './spiller.js';
 import type { DeadLetter } from './spool/dead-letter.js';
 import { truncateRecord } from './truncate-record.js';
@@ -58,15 +65,28 @@ export class BatchSender {
   }
 
   /**
-   * Sends a memory batch of one kind. Resolves once every item is accepted, rejected or handed to the
-   * unreachable sink; never rejects.
+   * Sends a memory batch. Resolves once every item is accepted, rejected or handed to the unreachable
+   * sink; never rejects. Its first post is written from the batch's columns; its items become objects
+   * only if the server refuses it (see ItemBatch).
    */
-  async send(kind: ItemKind, items: WireItem[], deadlineMs: number): Promise<void> {
+  async sendBatch(batch: ItemBatch, deadlineMs: number): Promise<void> {
     try {
-      const left = await this.deliver(kind, items, deadlineMs);
+      const outcome =
+        batch.kind === 'complete'
+          ? await this.postBody(
+              'complete',
+              completeBodySize(batch),
+              (body) => writeCompleteBody(batch, body),
+              deadlineMs,
+            )
+          : undefined;
+      const left =
+        outcome === undefined
+          ? await this.deliver(batch.kind, batch.items(), deadlineMs)
+          : await this.settle(batch.kind, batch.length, () => batch.items(), outcome, deadlineMs);
       if (left.length > 0) this.unreachable.unreachable(left);
     } catch (err) {
-      this.unreachable.unreachable(items, err);
+      this.unreachable.unreachable(batch.items(), err);
     }
   }
 
@@ -92,11 +112,28 @@ export class BatchSender {
   /** Posts items, splitting on refusals; resolves with those the server could not take in time. */
   private async deliver(kind: GroupKind, items: WireItem[], deadlineMs: number): Promise<WireItem[]> {
     if (items.length === 0) return [];
-    const outcome = await this.post(kind, items, deadlineMs);
+    const size = bodySize(kind, items);
+    const outcome = await this.postBody(kind, size, (body) => writeBody(kind, items, body), deadlineMs);
+    return this.settle(kind, items.length, () => items, outcome, deadlineMs);
+  }
+
+  /**
+   * Settles the `count` items of a post by its outcome: counted sent, or split and posted again on a
+   * refusal; resolves with those the server could not take in time. `itemsOf` gives them as objects,
+   * only when the post failed.
+   */
+  private async settle(
+    kind: GroupKind,
+    count: number,
+    itemsOf: () => WireItem[],
+    outcome: SendOutcome,
+    deadlineMs: number,
+  ): Promise<WireItem[]> {
     if (outcome.ok) {
-      this.counters.sent += items.length;
+      this.counters.sent += count;
       return [];
     }
+    const items = itemsOf();
     if (outcome.retryable) return items;
     if (items.length > 1) {
       const mid = items.length >> 1;
@@ -122,14 +159,19 @@ export class BatchSender {
   }
 
   /**
-   * One post of the items' body. A body that will be gzipped is written into a pooled buffer, given
-   * back once the post is over (the transport reads it only until it is compressed; see BodyPool).
+   * One post of a body of `size` bytes that `write` writes. A body that will be gzipped is written into
+   * a pooled buffer, given back once the post is over (the transport reads it only until it is
+   * compressed; see BodyPool).
    */
-  private async post(kind: GroupKind, items: WireItem[], deadlineMs: number): Promise<SendOutcome> {
-    const size = bodySize(kind, items);
+  private async postBody(
+    kind: GroupKind,
+    size: number,
+    write: (body: Buffer) => void,
+    deadlineMs: number,
+  ): Promise<SendOutcome> {
     const pooled = this.transport.compresses(size) ? this.bodies.acquire(size) : undefined;
     const body = pooled ? pooled.subarray(0, size) : Buffer.allocUnsafe(size);
-    writeBody(kind, items, body);
+    write(body);
     try {
       return await this.transport.post(this.endpoints[kind], body, deadlineMs);
     } finally {

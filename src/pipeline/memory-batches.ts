@@ -1,5 +1,6 @@
 import type { BatchSender, WireItem } from './batch-sender.js';
-import type { QueueItem, SendQueue } from './send-queue.js';
+import type { ItemBatch } from './item-batch.js';
+import type { SendQueue } from './send-queue.js';
 import type { Spiller } from './spiller.js';
 
 export interface MemoryBatchOptions {
@@ -16,7 +17,7 @@ export interface MemoryBatchOptions {
  * or counted failed by the spiller), so flush() never loses sight of it.
  */
 export class MemoryBatches {
-  private readonly inFlight = new Set<QueueItem[]>();
+  private readonly inFlight = new Set<ItemBatch>();
 
   constructor(
     private readonly queue: SendQueue,
@@ -38,7 +39,7 @@ export class MemoryBatches {
   /** The lowest sequence number queued or in flight, or Infinity. */
   lowestUnsettled(): number {
     let lowest = this.queue.peek()?.seq ?? Infinity;
-    for (const b of this.inFlight) lowest = Math.min(lowest, b[0]!.seq);
+    for (const b of this.inFlight) lowest = Math.min(lowest, b.firstSeq);
     return lowest;
   }
 
@@ -72,30 +73,20 @@ export class MemoryBatches {
   /** process.exit(): every item still in memory, in flight and queued (the queue is emptied). */
   takeAll(): WireItem[] {
     const all: WireItem[] = [];
-    for (const batch of this.inFlight) all.push(...batch);
+    for (const batch of this.inFlight) all.push(...batch.items());
     for (let item = this.queue.shift(); item; item = this.queue.shift()) all.push(item);
     return all;
   }
 
-  private take(): QueueItem[] {
-    const first = this.queue.shift()!;
-    const items = [first];
-    let bytes = first.len;
-    const { maxBatchSize, maxBatchBytes } = this.options;
-    // The next item is looked at through the queue's columns: an object only for those taken.
-    while (first.kind === 'complete' && this.queue.headKind() === 'complete') {
-      const len = this.queue.headLen();
-      if (items.length >= maxBatchSize || bytes + len > maxBatchBytes) break;
-      bytes += len;
-      items.push(this.queue.shift()!);
-    }
-    this.inFlight.add(items);
-    return items;
+  private take(): ItemBatch {
+    const batch = this.queue.takeBatch(this.options.maxBatchSize, this.options.maxBatchBytes)!;
+    this.inFlight.add(batch);
+    return batch;
   }
 
-  private async send(batch: QueueItem[]): Promise<void> {
+  private async send(batch: ItemBatch): Promise<void> {
     try {
-      await this.sender.send(batch[0]!.kind, batch, this.options.retryDeadlineMs);
+      await this.sender.sendBatch(batch, this.options.retryDeadlineMs);
     } finally {
       this.inFlight.delete(batch);
     }

@@ -30,11 +30,6 @@ export function copyRecord(r: RecordBytes, body: Buffer, at: number): number {
   return at + r.slab.copy(body, at, r.at, r.at + r.len);
 }
 
-/** Copies `first` to `last` and what is between them in their slab into `body` at `at`; returns the offset after. */
-export function copyRecords(first: RecordBytes, last: RecordBytes, body: Buffer, at: number): number {
-  return at + first.slab.copy(body, at, first.at, last.at + last.len);
-}
-
 /**
  * Slab size. Records are ~0.5 KB: a slab holds ~500, and what a slab cannot hold at its end is at
  * most a record's worst-case size (below), so little is left unused; an idle client keeps one slab.
@@ -52,7 +47,7 @@ const COMMA = 0x2c;
  *
  * Each record in a slab is followed by a comma (not part of its bytes), so that records written one
  * after the other are, with the separators of a batch between them, one range of the slab: a batch
- * body copies such a run at once (`followsInSlab`, batch-bodies.ts).
+ * body copies such a run at once (`followsInSlab`, `writeCompleteBody` in batch-bodies.ts).
  */
 export class SlabWriter {
   private slab = Buffer.allocUnsafeSlow(0);
@@ -120,7 +115,10 @@ export class SlabWriter {
   }
 }
 
-/** `next` comes right after `r` in the same buffer with only a comma between them (see SlabWriter). */
-export function followsInSlab(r: RecordBytes, next: RecordBytes): boolean {
-  return next.slab === r.slab && next.at === r.at + r.len + 1 && r.slab[r.at + r.len] === COMMA;
+/**
+ * A record at `nextAt` of `nextSlab` comes right after the record that ends at `end` of `slab`, with
+ * only a comma between them (see SlabWriter).
+ */
+export function followsInSlab(slab: Buffer, end: number, nextSlab: Buffer, nextAt: number): boolean {
+  return nextSlab === slab && nextAt === end + 1 && slab[end] === COMMA;
 }

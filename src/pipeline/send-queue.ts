@@ -1,3 +1,4 @@
+import { ItemBatch } from './item-batch.js';
 import { SlabWriter, type RecordBytes } from './record-bytes.js';
 
 /** What a queued item is sent as. */
@@ -138,6 +139,44 @@ export class SendQueue {
     this.bytesHeld -= item.len;
     if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
     return item;
+  }
+
+  /**
+   * Takes a batch off the head, as columns (item-batch.ts): the head item, then, if it is a complete
+   * record, the complete records after it up to `maxItems` items and `maxBytes` bytes. Undefined when
+   * empty.
+   */
+  takeBatch(maxItems: number, maxBytes: number): ItemBatch | undefined {
+    this.writeUnwritten();
+    if (this.count === 0) return undefined;
+    const { head, capacity } = this;
+    const kind = KINDS[this.kinds[head]!]!;
+    let n = 1;
+    let bytes = this.lens[head]!;
+    if (kind === 'complete') {
+      for (; n < this.count && n < maxItems; n++) {
+        const i = (head + n) % capacity;
+        if (this.kinds[i] !== KIND_CODE.complete || bytes + this.lens[i]! > maxBytes) break;
+        bytes += this.lens[i]!;
+      }
+    }
+    const seqs = new Float64Array(n);
+    const ats = new Uint32Array(n);
+    const lens = new Uint32Array(n);
+    const slabs = new Array<Buffer>(n);
+    for (let k = 0; k < n; k++) {
+      const i = (head + k) % capacity;
+      seqs[k] = this.seqs[i]!;
+      ats[k] = this.ats[i]!;
+      lens[k] = this.lens[i]!;
+      slabs[k] = this.slabRefs[i]!;
+      this.slabRefs[i] = undefined; // the slab is freed once no item refers to it
+    }
+    this.head = (head + n) % capacity;
+    this.count -= n;
+    this.bytesHeld -= bytes;
+    if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
+    return new ItemBatch(kind, seqs, slabs, ats, lens);
   }
 
   /** Appends an item with no bytes yet; returns its ring index. */
