@@ -66,7 +66,7 @@ export function writeCompleteBody(cols: RecordColumns, body: Buffer): void {
   const { slabs, ats, lens } = cols;
   const n = lens.length;
   let at = ascii(body, BATCH_OPEN, 0);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (i > 0) body[at++] = 0x2c; // ,
     const slab = slabs[i]!;
     const from = ats[i]!;
