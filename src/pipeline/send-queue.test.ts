@@ -88,3 +88,46 @@ test('SendQueue: records waiting to be written in a run keep the byte bound, and
   assert.equal(queue.bytes, 0);
   assert.equal(queue.headKind(), undefined);
 });
+
+test('SendQueue.takeBatch: a run of complete records up to the item and byte bounds, or one start or end; in order across the ring', () => {
+  const random = mulberry32(0xba7);
+  const queue = new SendQueue(1_000_000, 1024 ** 3);
+  const expected: { kind: ItemKind; json: string; seq: number }[] = [];
+  let n = 0;
+  const push = (count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const kind = random() < 0.8 ? 'complete' : KINDS[1 + Math.floor(random() * 2)]!;
+      const json = JSON.stringify({ n: n++, text: 'é😀x'.repeat(Math.floor(random() * 30)) });
+      assert.ok(queue.push(kind, json));
+      expected.push({ kind, json, seq: queue.lastSeq });
+    }
+  };
+  const take = (maxItems: number, maxBytes: number): void => {
+    const bytesBefore = queue.bytes;
+    const batch = queue.takeBatch(maxItems, maxBytes)!;
+    const items = batch.items();
+    assert.equal(items.length, batch.length);
+    assert.ok(batch.length >= 1 && batch.length <= Math.max(1, maxItems));
+    if (batch.kind !== 'complete') assert.equal(batch.length, 1);
+    if (batch.length > 1) assert.ok(batch.bytes <= maxBytes, 'a batch of several stays within the bytes');
+    for (const item of items) {
+      const want = expected.shift()!;
+      assert.equal(item.kind, want.kind);
+      assert.equal(item.seq, want.seq);
+      assert.equal(recordText(item), want.json);
+    }
+    assert.equal(batch.firstSeq, items[0]!.seq);
+    assert.equal(queue.bytes, bytesBefore - batch.bytes);
+    // The batch stopped at a bound or before an item of another kind.
+    const next = expected[0];
+    if (batch.kind === 'complete' && next?.kind === 'complete' && batch.length < maxItems)
+      assert.ok(batch.bytes + Buffer.byteLength(next.json) > maxBytes, 'stopped at the byte bound');
+  };
+  for (const wave of [900, 4000, 300, 2500]) {
+    push(wave);
+    while (queue.length > wave / 3) take(1 + Math.floor(random() * 40), 200 + Math.floor(random() * 4000));
+  }
+  while (queue.length > 0) take(50, 10_000);
+  assert.equal(queue.takeBatch(10, 10), undefined);
+  assert.equal(expected.length, 0);
+});
