@@ -19,6 +19,7 @@ export interface BodyItem extends RecordBytes {
  * - start / end (one item): `{"start":r}` / `{"end":r}`
  */
 export function bodySize(kind: GroupKind, items: readonly BodyItem[]): number {
+  if (kind === 'complete') return completeBodySize(columnsOf(items));
   const f = framing(kind);
   let size = f.open.length + f.close.length;
   for (let i = 0; i < items.length; i++) {

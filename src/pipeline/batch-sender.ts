@@ -71,19 +71,16 @@ export class BatchSender {
    */
   async sendBatch(batch: ItemBatch, deadlineMs: number): Promise<void> {
     try {
-      const outcome =
+      const left =
         batch.kind === 'complete'
-          ? await this.postBody(
+          ? await this.settle(
               'complete',
-              completeBodySize(batch),
-              (body) => writeCompleteBody(batch, body),
+              batch.length,
+              () => batch.items(),
+              await this.postColumns(batch, deadlineMs),
               deadlineMs,
             )
-          : undefined;
-      const left =
-        outcome === undefined
-          ? await this.deliver(batch.kind, batch.items(), deadlineMs)
-          : await this.settle(batch.kind, batch.length, () => batch.items(), outcome, deadlineMs);
+          : await this.deliver(batch.kind, batch.items(), deadlineMs);
       if (left.length > 0) this.unreachable.unreachable(left);
     } catch (err) {
       this.unreachable.unreachable(batch.items(), err);
@@ -107,6 +104,12 @@ export class BatchSender {
       i = j;
     }
     return true;
+  }
+
+  /** Posts a batch of complete records, written from its columns. */
+  private postColumns(batch: ItemBatch, deadlineMs: number): Promise<SendOutcome> {
+    const write = (body: Buffer): void => writeCompleteBody(batch, body);
+    return this.postBody('complete', completeBodySize(batch), write, deadlineMs);
   }
 
   /** Posts items, splitting on refusals; resolves with those the server could not take in time. */

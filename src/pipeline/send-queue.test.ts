@@ -63,8 +63,8 @@ test('SendQueue: records waiting to be written in a run keep the byte bound, and
   const ascii = (i: number) => `{"i":${i},"p":"${'a'.repeat(80)}"}`; // 94 characters
   for (let i = 0; i < 3; i++) assert.ok(queue.push('complete', ascii(i)));
   assert.equal(queue.bytesAtLeast, 3 * 94);
-  assert.equal(queue.headKind(), 'complete');
-  assert.equal(queue.headLen(), 94);
+  assert.equal(queue.peek()?.kind, 'complete');
+  assert.equal(queue.peek()?.len, 94);
   // Near the bound, multi-byte records are written at once and measured: 2 bytes per 'é'.
   const wide = `{"t":"${'é'.repeat(100)}"}`; // 108 characters, 208 bytes
   assert.ok(queue.push('start', wide));
@@ -86,7 +86,7 @@ test('SendQueue: records waiting to be written in a run keep the byte bound, and
     ['complete', ascii(9)],
   ]);
   assert.equal(queue.bytes, 0);
-  assert.equal(queue.headKind(), undefined);
+  assert.equal(queue.peek(), undefined);
 });
 
 test('SendQueue.takeBatch: a run of complete records up to the item and byte bounds, or one start or end; in order across the ring', () => {

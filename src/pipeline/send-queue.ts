@@ -94,17 +94,6 @@ export class SendQueue {
     return this.count === 0 ? undefined : this.itemAt(this.head);
   }
 
-  /** The oldest item's kind, without making it an object (undefined when empty). */
-  headKind(): ItemKind | undefined {
-    return this.count === 0 ? undefined : KINDS[this.kinds[this.head]!];
-  }
-
-  /** The oldest item's UTF-8 length (0 when empty). */
-  headLen(): number {
-    this.writeUnwritten();
-    return this.count === 0 ? 0 : this.lens[this.head]!;
-  }
-
   /** Queues a record; `nowMs` is the caller's clock reading (Date.now() scale), saving a second one. */
   push(kind: ItemKind, json: string, nowMs: number = Date.now()): boolean {
     const chars = this.unwrittenChars + json.length;
