@@ -5,8 +5,8 @@ import type { ItemKind } from './send-queue.js';
  * A batch of queued items on its way to the server, as columns cut off the send queue's ring (each
  * item's kind, sequence number, slab, offset and length), not as an object per item. A batch is in
  * flight for a round trip or more, long enough for its items to survive the young generation's
- * collections: 50 000 records sent after a burst made 50 000 objects survive, be promoted (~5 MB of
- * old space) and grew the young generation to its maximum (8 MiB more RSS). An item becomes an object
+ * collections: 50 000 records sent after a burst made 50 000 objects survive and be promoted (~5 MB of
+ * old space, and a mark-compact during the flush). An item becomes an object
  * only on the rare paths that look at it alone (a refusal, a spill; `items()`).
  */
 export class ItemBatch {
@@ -27,13 +27,6 @@ export class ItemBatch {
   /** The lowest sequence number in the batch (items are in queue order). */
   get firstSeq(): number {
     return this.seqs[0] ?? Infinity;
-  }
-
-  /** UTF-8 bytes of the batch's records. */
-  get bytes(): number {
-    let n = 0;
-    for (let i = 0; i < this.lens.length; i++) n += this.lens[i]!;
-    return n;
   }
 
   /** The items as objects (a refusal to split, a spill, process exit). */

@@ -123,10 +123,7 @@ export class SendQueue {
     if (this.count === 0) return undefined;
     const item = this.itemAt(this.head);
     this.slabRefs[this.head] = undefined; // the slab is freed once no item refers to it
-    this.head = (this.head + 1) % this.capacity;
-    this.count--;
-    this.bytesHeld -= item.len;
-    if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
+    this.dropHead(1, item.len);
     return item;
   }
 
@@ -161,11 +158,16 @@ export class SendQueue {
       slabs[k] = this.slabRefs[i]!;
       this.slabRefs[i] = undefined; // the slab is freed once no item refers to it
     }
-    this.head = (head + n) % capacity;
+    this.dropHead(n, bytes);
+    return new ItemBatch(kind, seqs, slabs, ats, lens);
+  }
+
+  /** Removes the `n` oldest items (`bytes` in all; their slab references cleared by the caller). */
+  private dropHead(n: number, bytes: number): void {
+    this.head = (this.head + n) % this.capacity;
     this.count -= n;
     this.bytesHeld -= bytes;
     if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
-    return new ItemBatch(kind, seqs, slabs, ats, lens);
   }
 
   /** Appends an item with no bytes yet; returns its ring index. */
