@@ -5,6 +5,7 @@ import { getCurrentCall, withAttributes } from './call-context.js';
 import type { WeftClient } from './client.js';
 import { init } from './init.js';
 import { ManualCall } from './manual-call.js';
+import { nowMicros } from '../shared/time.js';
 import { op } from './op.js';
 
 type Rec = Record<string, unknown>;
@@ -128,14 +129,15 @@ describe('ManualCall: calls started and ended imperatively', () => {
       assert.equal(client.isIdle(), false, 'the end record is still to be written');
       return 'done'; // the parent ends before the child's record is written
     });
-    const endedBefore = Date.now();
+    // The SDK's clock (monotonic from a wall-clock origin): Date.now() drifts from it on this VM.
+    const endedBefore = nowMicros() / 1000;
     assert.equal(parent(), 'done');
     const report = await client.flush(); // writes the waiting end first
     assert.equal(report.pendingCalls, 0);
     const child = r.completes.find((c) => c.id === childId)!;
     const parentCall = r.completes.find((c) => c.op_name === 'parentOp')!;
     assert.deepEqual(child.output, output);
-    assert.ok(Date.parse(String(child.ended_at)) <= Date.now());
+    assert.ok(Date.parse(String(child.ended_at)) <= nowMicros() / 1000);
     assert.ok(Date.parse(String(child.ended_at)) >= endedBefore - 1);
     assert.deepEqual(parentCall.summary, {
       status_counts: { success: 2, error: 0 },
