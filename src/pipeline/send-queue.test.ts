@@ -11,7 +11,7 @@ test('SendQueue: FIFO order, kinds, seqs, times and bytes kept across ring wrap-
   const queue = new SendQueue(1_000_000, 1024 ** 3);
   const expected: { kind: ItemKind; json: string; seq: number; queuedAt: number }[] = [];
   let n = 0;
-  // Waves that fill the queue past several doublings, then drain it below a quarter, wrapping the ring.
+  // Waves that fill the queue past several doublings, then drain it, wrapping the ring.
   for (const wave of [700, 3000, 200, 9000, 50, 5000]) {
     for (let i = 0; i < wave; i++) {
       const kind = KINDS[Math.floor(random() * 3)]!;
@@ -20,7 +20,8 @@ test('SendQueue: FIFO order, kinds, seqs, times and bytes kept across ring wrap-
       expected.push({ kind, json, seq: queue.lastSeq, queuedAt: 1000 + n });
       if (random() < 0.01) queue.takeSeq(); // seqs of spilled items leave gaps
     }
-    const keep = Math.floor(expected.length * random() * 0.2);
+    // Most waves leave a few items; one empties the queue (the ring shrinks back).
+    const keep = wave === 50 ? 0 : Math.floor(expected.length * random() * 0.2);
     while (expected.length > keep) {
       const want = expected.shift()!;
       assert.equal(queue.peek()?.seq, want.seq);

@@ -162,12 +162,17 @@ export class SendQueue {
     return new ItemBatch(kind, seqs, slabs, ats, lens);
   }
 
-  /** Removes the `n` oldest items (`bytes` in all; their slab references cleared by the caller). */
+  /**
+   * Removes the `n` oldest items (`bytes` in all; their slab references cleared by the caller). The
+   * ring shrinks back to its first capacity once emptied, not step by step as it drains: halving it
+   * while a burst's flush sent it down made new columns (~1.5 MB after 50 000 records) while the old
+   * ones waited for the next GC, on top of the flush's peak.
+   */
   private dropHead(n: number, bytes: number): void {
     this.head = (this.head + n) % this.capacity;
     this.count -= n;
     this.bytesHeld -= bytes;
-    if (this.capacity > MIN_CAPACITY && this.count < this.capacity / 4) this.resize(this.capacity / 2);
+    if (this.count === 0 && this.capacity > MIN_CAPACITY) this.resize(MIN_CAPACITY);
   }
 
   /** Appends an item with no bytes yet; returns its ring index. */

@@ -64,12 +64,25 @@ function checkValue(name: string, wire: CallFieldWire | undefined, v: unknown, a
   }
 }
 
-/** Parses a record's text and checks it is one of `kind`: its keys in order and their types. */
+/** Members the writer leaves out when they have no value (optional on the wire: absent reads as null). */
+export const OMITTED_WHEN_NULL = CALL_FIELDS.filter((f) => 'wire' in f && f.wire === 'nullableString').map(
+  (f) => f.name as string,
+);
+const omittedWhenNull = new Set(OMITTED_WHEN_NULL);
+
+/**
+ * Parses a record's text and checks it is one of `kind`: its keys in order (an optional member only
+ * when it has a value) and their types. Returns the record as the server reads it: every key of the
+ * kind, a member left out being null.
+ */
 export function parseRecord(kind: RecordKind, json: string, at: string): Record<string, unknown> {
   let record: unknown;
   assert.doesNotThrow(() => (record = JSON.parse(json)), `${at}: not JSON: ${json.slice(0, 200)}`);
   assert.ok(isObject(record), at);
-  assert.deepEqual(Object.keys(record), RECORD_KEYS[kind], `${at}: keys of a ${kind} record`);
+  const present = record;
+  const expected = RECORD_KEYS[kind].filter((k) => !omittedWhenNull.has(k) || k in present);
+  assert.deepEqual(Object.keys(record), expected, `${at}: keys of a ${kind} record`);
+  for (const k of OMITTED_WHEN_NULL) assert.notEqual(present[k], null, `${at}: ${k} is null, not left out`);
   for (const [name, v] of Object.entries(record)) checkValue(name, WIRE.get(name), v, at);
-  return record;
+  return Object.fromEntries(RECORD_KEYS[kind].map((k) => [k, present[k] ?? null]));
 }
