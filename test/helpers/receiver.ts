@@ -13,12 +13,28 @@ export interface ReceivedRequest {
 
 type Rec = Record<string, unknown>;
 
+/** Members the SDK leaves out when they have no value (optional on the wire). */
+const START_OPTIONAL = ['display_name', 'thread_id', 'turn_id'];
+const END_OPTIONAL = ['exception'];
+
+/**
+ * A record as a server reads it: an optional member left out is null. (The raw records are in
+ * `requests[].body`.)
+ */
+function asRead(record: Rec, optional: readonly string[]): Rec {
+  if (record === null || typeof record !== 'object') return record;
+  const read: Rec = { ...record };
+  for (const k of optional) read[k] ??= null;
+  return read;
+}
+
 /**
  * A small real HTTP receiver on a random loopback port that records what the SDK posts. Tests can make
  * it answer slowly or with errors. Not a mock of fetch: the SDK talks real HTTP to it.
  */
 export class Receiver extends EventEmitter {
   readonly requests: ReceivedRequest[] = [];
+  /** The records received, as a server reads them (see asRead). */
   readonly completes: Rec[] = [];
   readonly starts: Rec[] = [];
   readonly ends: Rec[] = [];
@@ -79,9 +95,12 @@ export class Receiver extends EventEmitter {
     const body = JSON.parse(raw.toString('utf8')) as Rec;
     const path = req.url ?? '';
     this.requests.push({ path, headers: req.headers, wireBytes, body });
-    if (path.endsWith('/calls/complete')) this.completes.push(...(body.batch as Rec[]));
-    else if (path.endsWith('/call/start')) this.starts.push(body.start as Rec);
-    else if (path.endsWith('/call/end')) this.ends.push(body.end as Rec);
+    if (path.endsWith('/calls/complete'))
+      this.completes.push(
+        ...(body.batch as Rec[]).map((r) => asRead(r, [...START_OPTIONAL, ...END_OPTIONAL])),
+      );
+    else if (path.endsWith('/call/start')) this.starts.push(asRead(body.start as Rec, START_OPTIONAL));
+    else if (path.endsWith('/call/end')) this.ends.push(asRead(body.end as Rec, END_OPTIONAL));
     res.writeHead(200, { 'content-type': 'application/json' });
     const start = body.start as Rec | undefined;
     res.end(JSON.stringify(start ? { id: start.id, trace_id: start.trace_id } : {}));
