@@ -64,11 +64,18 @@ function checkValue(name: string, wire: CallFieldWire | undefined, v: unknown, a
   }
 }
 
-/** Members the writer leaves out when they have no value (optional on the wire: absent reads as null). */
-export const OMITTED_WHEN_NULL = CALL_FIELDS.filter((f) => 'wire' in f && f.wire === 'nullableString').map(
-  (f) => f.name as string,
-);
-const omittedWhenNull = new Set(OMITTED_WHEN_NULL);
+const nullable = (names: readonly string[]): string[] =>
+  names.filter((n) => WIRE.get(n) === 'nullableString');
+/**
+ * Members the writer leaves out of each kind when they have no value (optional on the wire: absent
+ * reads as null).
+ */
+export const OMITTED_WHEN_NULL: Record<RecordKind, readonly string[]> = {
+  start: nullable(START),
+  end: nullable(END),
+  complete: nullable([...START, ...END]),
+};
+const omittedWhenNull = new Set(OMITTED_WHEN_NULL.complete);
 
 /**
  * Parses a record's text and checks it is one of `kind`: its keys in order (an optional member only
@@ -82,7 +89,8 @@ export function parseRecord(kind: RecordKind, json: string, at: string): Record<
   const present = record;
   const expected = RECORD_KEYS[kind].filter((k) => !omittedWhenNull.has(k) || k in present);
   assert.deepEqual(Object.keys(record), expected, `${at}: keys of a ${kind} record`);
-  for (const k of OMITTED_WHEN_NULL) assert.notEqual(present[k], null, `${at}: ${k} is null, not left out`);
+  for (const k of OMITTED_WHEN_NULL[kind])
+    assert.notEqual(present[k], null, `${at}: ${k} is null, not left out`);
   for (const [name, v] of Object.entries(record)) checkValue(name, WIRE.get(name), v, at);
   return Object.fromEntries(RECORD_KEYS[kind].map((k) => [k, present[k] ?? null]));
 }

@@ -2,6 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { OMITTED_WHEN_NULL } from '../../src/shared/record-shape.test-suite.js';
 
 export interface ReceivedRequest {
   path: string;
@@ -13,13 +14,9 @@ export interface ReceivedRequest {
 
 type Rec = Record<string, unknown>;
 
-/** Members the SDK leaves out when they have no value (optional on the wire). */
-const START_OPTIONAL = ['display_name', 'thread_id', 'turn_id'];
-const END_OPTIONAL = ['exception'];
-
 /**
- * A record as a server reads it: an optional member left out is null. (The raw records are in
- * `requests[].body`.)
+ * A record as a server reads it: a member the SDK leaves out when null (`OMITTED_WHEN_NULL`) is null.
+ * (The raw records are in `requests[].body`.)
  */
 function asRead(record: Rec, optional: readonly string[]): Rec {
   if (record === null || typeof record !== 'object') return record;
@@ -96,11 +93,10 @@ export class Receiver extends EventEmitter {
     const path = req.url ?? '';
     this.requests.push({ path, headers: req.headers, wireBytes, body });
     if (path.endsWith('/calls/complete'))
-      this.completes.push(
-        ...(body.batch as Rec[]).map((r) => asRead(r, [...START_OPTIONAL, ...END_OPTIONAL])),
-      );
-    else if (path.endsWith('/call/start')) this.starts.push(asRead(body.start as Rec, START_OPTIONAL));
-    else if (path.endsWith('/call/end')) this.ends.push(asRead(body.end as Rec, END_OPTIONAL));
+      this.completes.push(...(body.batch as Rec[]).map((r) => asRead(r, OMITTED_WHEN_NULL.complete)));
+    else if (path.endsWith('/call/start'))
+      this.starts.push(asRead(body.start as Rec, OMITTED_WHEN_NULL.start));
+    else if (path.endsWith('/call/end')) this.ends.push(asRead(body.end as Rec, OMITTED_WHEN_NULL.end));
     res.writeHead(200, { 'content-type': 'application/json' });
     const start = body.start as Rec | undefined;
     res.end(JSON.stringify(start ? { id: start.id, trace_id: start.trace_id } : {}));
