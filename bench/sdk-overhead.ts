@@ -6,9 +6,9 @@
  *   node --expose-gc dist/bench/sdk-overhead.js [--calls 50000] [--rounds 5] [--scaling]
  *
  * Besides wall time on the calling thread ("overhead"), each measurement reads process.cpuUsage()
- * (every thread of the process: gzip on the thread pool, GC helpers) from the loop's start to the end
+ * (every thread of the process: compression on the thread pool, GC helpers) from the loop's start to the end
  * of the drain: "CPU incl. send" is that, per traced call, minus the untraced loop's CPU per call of
- * the same round (weft: serialization, batching, gzip and the HTTP posts; OTel: its export to the
+ * the same round (weft: serialization, batching, compression and the HTTP posts; OTel: its export to the
  * no-op exporter). The issue #14 target table prints min / median / max of the per-round ratios.
  * `--scaling` adds the per-call CPU of one root-level async burst of 10k, 100k and 1M calls.
  *
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
           weftOver,
           s.depth === 1 ? 0.6 : 0.8,
         ),
-        targetRow(`CPU incl. serialization, gzip, send, ${shape} (µs)`, otelCpu, weftCpu, 1.0),
+        targetRow(`CPU incl. serialization, compression, send, ${shape} (µs)`, otelCpu, weftCpu, 1.0),
       );
     }
     const keepOver = over('otelKeep');

@@ -7,7 +7,7 @@
  * Two workloads, each run in a burst then flushed:
  * - "trivial": `add(a, b)` -> number (the smallest possible record: ids, times, op name, summary);
  * - "chat-like": inputs `{ model, messages: [system, user ~30 words] }`, output an OpenAI-style completion
- *   (~25 words, usage), varied text from a fixed vocabulary (so gzip sees realistic, not repeated, text).
+ *   (~25 words, usage), varied text from a fixed vocabulary (so the compressor sees realistic, not repeated, text).
  * "socket" bytes are everything the receiver read from the SDK's connections: request lines, headers
  * and bodies. Expected: one request per `maxBatchSize` (1 000) complete calls.
  */
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       w.name,
       int(r.items),
       String(r.requests),
-      `${r.gzipRequests}/${r.requests}`,
+      `${r.compressedRequests}/${r.requests}`,
       int(r.socketBytes),
       int(r.bodyBytes),
       int(r.rawBytes),
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       'workload',
       'records',
       'requests',
-      'gzipped',
+      'compressed',
       'socket bytes',
       'body bytes',
       'raw JSON bytes',
@@ -115,7 +115,14 @@ async function main(): Promise<void> {
   );
   printTable(
     'Per call',
-    ['workload', 'socket B/call', 'body (gzip) B/call', 'raw JSON B/call', 'compression', 'records/call'],
+    [
+      'workload',
+      'socket B/call',
+      'body (compressed) B/call',
+      'raw JSON B/call',
+      'compression',
+      'records/call',
+    ],
     perCall,
   );
 }

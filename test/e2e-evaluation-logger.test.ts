@@ -9,9 +9,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { Dataset, EvaluationLogger, init, type CallRecord, type FlushReport } from '../src/index.js';
 import { WeftServer } from './helpers/weft-server.js';
+import { decodeBody } from './helpers/decode-body.js';
 
 type Rec = Record<string, unknown>;
 
@@ -49,7 +49,7 @@ class RecordingProxy {
           ? 'end'
           : undefined;
     if (kind) {
-      const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+      const text = decodeBody(req.headers['content-encoding'], raw).toString('utf8');
       const body = JSON.parse(text) as { batch?: Rec[]; start?: Rec; end?: Rec };
       this.writes.push({ kind, records: body.batch ?? [(body.start ?? body.end)!] });
     }

@@ -1,7 +1,7 @@
 import type { ReceiverStats } from './receiver.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { onStopRequest } from './child-process.js';
 
 /**
@@ -23,7 +23,7 @@ const zero = (): Counters => ({
   items: 0,
   bodyBytes: 0,
   rawBytes: 0,
-  gzipRequests: 0,
+  compressedRequests: 0,
 });
 
 let counters = zero();
@@ -42,8 +42,9 @@ async function handleData(req: IncomingMessage, res: ServerResponse): Promise<vo
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const wire = Buffer.concat(chunks);
-  const gz = req.headers['content-encoding'] === 'gzip';
-  const raw = gz ? gunzipSync(wire) : wire;
+  const encoding = req.headers['content-encoding'];
+  const compressed = encoding === 'br' || encoding === 'gzip';
+  const raw = encoding === 'br' ? brotliDecompressSync(wire) : encoding === 'gzip' ? gunzipSync(wire) : wire;
   const body = JSON.parse(raw.toString('utf8')) as {
     batch?: unknown[];
     start?: { id?: string; trace_id?: string };
@@ -52,7 +53,7 @@ async function handleData(req: IncomingMessage, res: ServerResponse): Promise<vo
   counters.requests++;
   counters.bodyBytes += wire.length;
   counters.rawBytes += raw.length;
-  if (gz) counters.gzipRequests++;
+  if (compressed) counters.compressedRequests++;
   let answer = '{}';
   if (path.endsWith('/calls/complete')) {
     counters.completeRequests++;

@@ -9,11 +9,11 @@ export interface ReceiverStats {
   otherRequests: number;
   /** Call records received (complete calls, starts, ends). */
   items: number;
-  /** Request bodies as received (compressed when gzip). */
+  /** Request bodies as received (compressed: brotli or gzip). */
   bodyBytes: number;
   /** Request bodies decompressed (the raw JSON). */
   rawBytes: number;
-  gzipRequests: number;
+  compressedRequests: number;
   /** Bytes read from the data sockets: request lines, headers and bodies. */
   socketBytes: number;
 }

@@ -162,7 +162,7 @@ export class BatchSender {
   }
 
   /**
-   * One post of a body of `size` bytes that `write` writes. A body that will be gzipped is written into
+   * One post of a body of `size` bytes that `write` writes. A body that will be compressed is written into
    * a pooled buffer, given back once the post is over (the transport reads it only until it is
    * compressed; see BodyPool).
    */

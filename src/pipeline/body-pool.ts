@@ -1,5 +1,5 @@
 /**
- * Buffers for request bodies that are gzipped before they are sent, reused from batch to batch. Such
+ * Buffers for request bodies that are compressed before they are sent, reused from batch to batch. Such
  * a body (~0.5 MB for 1 000 records) is dead once compressed, but off-heap memory is freed only by
  * V8's next GC, which external memory alone triggers late: a burst's 50 batches piled up ~26 MB of
  * dead bodies during its flush before one ran. At most one buffer per request in flight is kept

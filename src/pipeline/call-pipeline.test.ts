@@ -299,7 +299,7 @@ describe('sending', () => {
   before(async () => (r = await new Receiver().start()));
   after(() => r.close());
 
-  test('one request per maxBatchSize calls, gzip above the threshold', async () => {
+  test('one request per maxBatchSize calls, brotli above the threshold', async () => {
     const client = await init({
       project: 'acme/batch',
       serverUrl: r.url,
@@ -313,7 +313,7 @@ describe('sending', () => {
     await client.flush();
     const reqs = r.requests.slice(before);
     assert.equal(reqs.length, 10);
-    assert.ok(reqs.every((q) => q.headers['content-encoding'] === 'gzip'));
+    assert.ok(reqs.every((q) => q.headers['content-encoding'] === 'br'));
     assert.equal(r.completes.length, 1000);
   });
 

@@ -1,23 +1,110 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
-import { mulberry32 } from '../shared/mulberry32.js';
-import { gzipChunkBytes } from './http-transport.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { HttpTransport, type TransportOptions } from './http-transport.js';
 
-test('gzipChunkBytes: a body that compresses as the last one did fits one chunk; 16 KiB to 256 KiB', () => {
-  const random = mulberry32(0x9e1);
-  const word = (): string => Math.floor(random() * 2 ** 32).toString(36);
-  const records = Array.from(
-    { length: 1000 },
-    (_, i) => `{"id":"${word()}-${i}","inputs":{"q":"${word()} ${word()}?"},"output":"${word()}"}`,
-  );
-  const raw = Buffer.from(`{"batch":[${records.join(',')}]}`);
-  const first = gzipSync(raw, { level: 1 });
-  const ratio = raw.length / first.length;
-  const chunk = gzipChunkBytes(raw.length, ratio);
-  assert.ok(chunk % 4096 === 0 && chunk >= first.length, `${chunk} B for ${first.length} B gzipped`);
-  assert.ok(chunk <= 1.25 * first.length + 4096, `${chunk} B: no more than a quarter unused`);
-  assert.equal(gzipChunkBytes(100, 10), 16 * 1024);
-  assert.equal(gzipChunkBytes(100 * 1024 * 1024, 2), 256 * 1024);
-  assert.equal(gzipChunkBytes(64 * 1024, 0), 80 * 1024, 'a ratio below 1 counts as 1');
+interface Seen {
+  encoding: string;
+  text: string;
+}
+
+/** A loopback server that records each request's encoding and decoded body; `refuse` answers 415. */
+async function server(
+  refuse: (encoding: string) => boolean,
+): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+  const seen: Seen[] = [];
+  const decode = (req: IncomingMessage, raw: Buffer): Buffer =>
+    req.headers['content-encoding'] === 'br'
+      ? brotliDecompressSync(raw)
+      : req.headers['content-encoding'] === 'gzip'
+        ? gunzipSync(raw)
+        : raw;
+  const http = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const encoding = req.headers['content-encoding'] ?? 'identity';
+      if (refuse(encoding)) {
+        res.writeHead(415, { 'content-type': 'application/json' }).end('{"error":"unsupported encoding"}');
+        return;
+      }
+      seen.push({ encoding, text: decode(req, Buffer.concat(chunks)).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
+  };
+}
+
+const options = (serverUrl: string): TransportOptions => ({
+  serverUrl,
+  apiKey: undefined,
+  gzipThresholdBytes: 100,
+  requestTimeoutMs: 5000,
+  retryDeadlineMs: 2000,
+  retryBaseMs: 10,
+  retryMaxMs: 50,
+});
+
+const big = JSON.stringify({ batch: Array.from({ length: 50 }, (_, i) => ({ id: `call-${i}` })) });
+
+test('bodies over the threshold go as brotli, small ones as they are', async () => {
+  const s = await server(() => false);
+  try {
+    const t = new HttpTransport(options(s.url));
+    assert.deepEqual(await t.post('/x', big), { ok: true, attempts: 1 });
+    assert.deepEqual(await t.post('/x', '{"a":1}'), { ok: true, attempts: 1 });
+    assert.deepEqual(
+      s.seen.map((r) => r.encoding),
+      ['br', 'identity'],
+    );
+    assert.equal(s.seen[0]!.text, big);
+    assert.ok(t.stats.bytesSent < t.stats.bytesRaw, `${t.stats.bytesSent} B sent for ${t.stats.bytesRaw} B`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a server that answers 415 to brotli gets the same body as gzip at once, and gzip from then on', async () => {
+  const s = await server((encoding) => encoding === 'br');
+  try {
+    const t = new HttpTransport(options(s.url));
+    const first = await t.post('/x', Buffer.from(big));
+    assert.equal(first.ok, true, JSON.stringify(first));
+    assert.equal(t.bodyEncoding, 'gzip');
+    assert.deepEqual(await t.post('/x', big), { ok: true, attempts: 1 });
+    assert.deepEqual(
+      s.seen.map((r) => [r.encoding, r.text === big]),
+      [
+        ['gzip', true],
+        ['gzip', true],
+      ],
+    );
+    assert.equal(t.stats.retries, 0, 'a refused encoding is not a retry');
+  } finally {
+    await s.close();
+  }
+});
+
+test('a 415 to gzip or to a plain body is an answer, not a loop', async () => {
+  const s = await server(() => true);
+  try {
+    const t = new HttpTransport(options(s.url));
+    const outcome = await t.post('/x', big);
+    assert.equal(outcome.ok, false);
+    assert.equal(!outcome.ok && outcome.status, 415);
+    assert.equal(t.stats.requests, 2, 'brotli, then gzip, then the answer');
+    const plain = await t.post('/x', '{"a":1}');
+    assert.equal(!plain.ok && plain.status, 415);
+    assert.equal(t.stats.requests, 3);
+  } finally {
+    await s.close();
+  }
 });

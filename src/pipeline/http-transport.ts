@@ -1,48 +1,7 @@
-import { promisify } from 'node:util';
-import { gzip as gzipCb, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { TransportError } from '../shared/errors.js';
+import { compressBody, type BodyEncoding } from './body-compression.js';
 import { HttpPoster } from './http-post.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
-
-const gzip = promisify(gzipCb);
-
-/**
- * Output chunk of the gzip, for a body of `rawBytes` when the last body compressed `lastRatio` times.
- * Each chunk of the async gzip is a round trip between the thread pool and the main thread; with
- * zlib's default (16 KiB) a 1 000-record batch (~35 KiB gzipped) took three, and one chunk is ~25 %
- * less CPU per batch (measured 1.4 -> 1.1 ms on a 400 KB body).
- * But each gzip allocates its chunk, garbage once the body is sent and freed only by the next GC: a
- * 50-batch flush after a burst holds them all at its end. So the chunk is the size the body is
- * expected to compress to (batches of one client compress alike), with a quarter more as margin,
- * rounded up to 4 KiB: one chunk, little of it unused. A body that compresses worse gets more chunks,
- * joined (correct, a copy more).
- */
-export function gzipChunkBytes(rawBytes: number, lastRatio: number): number {
-  const KiB4 = 4 * 1024;
-  const expected = (1.25 * rawBytes) / Math.max(lastRatio, 1);
-  return Math.min(256 * 1024, Math.max(4 * KiB4, Math.ceil(expected / KiB4) * KiB4));
-}
-
-/**
- * Bodies up to this size are gzipped synchronously, on the turn of the event loop that sends them (a
- * batching-loop turn, never a traced call's stack; or a `flush()` call, which sends). The async gzip
- * costs more CPU per body than the compression itself at these sizes: measured on a 400 KB batch of
- * 1 000 records at level 1, 0.60-0.75 ms (all threads) async against 0.48-0.55 ms sync, the
- * difference being the stream's round trips to the thread pool. 1 MiB takes ~1.5 ms at level 1; a
- * larger body (huge records, `maxBatchBytes` up to 10 MiB) goes to the thread pool so as not to hold
- * the event loop longer.
- */
-const SYNC_GZIP_MAX_BYTES = 1024 * 1024;
-
-/** gzip at level 1, memLevel 9 (a larger hash table: ~10 % less CPU on call records, same size). */
-function gzipBody(raw: Buffer, lastRatio: number): Buffer | Promise<Buffer> {
-  const options = {
-    level: zlibConstants.Z_BEST_SPEED,
-    memLevel: 9,
-    chunkSize: gzipChunkBytes(raw.length, lastRatio),
-  };
-  return raw.length <= SYNC_GZIP_MAX_BYTES ? gzipSync(raw, options) : gzip(raw, options);
-}
 
 export interface TransportOptions {
   serverUrl: string;
@@ -69,26 +28,40 @@ export interface TransportStats {
 }
 
 /**
- * Posts JSON bodies to the trace server: gzip above a threshold, a timeout per request, retries with
- * exponential backoff and full jitter on network errors, 408, 425, 429 (honouring Retry-After) and 5xx,
- * within a total deadline. A 413 is returned at once (the caller splits the batch).
+ * Posts JSON bodies to the trace server: compressed above a threshold (brotli; gzip from the first
+ * 415 a brotli body gets, for servers and proxies that do not take it), a timeout per request, retries
+ * with exponential backoff and full jitter on network errors, 408, 425, 429 (honouring Retry-After)
+ * and 5xx, within a total deadline. A 413 is returned at once (the caller splits the batch).
  */
 export class HttpTransport {
   readonly stats: TransportStats = { requests: 0, retries: 0, bytesSent: 0, bytesRaw: 0 };
   private readonly poster: HttpPoster;
-  private readonly headers: Record<string, string>;
-  /** How many times the last gzipped body compressed (sizes the next one's output chunk). */
-  private gzipRatio = 8;
+  /** The request headers of a body sent as is, and of one per encoding. */
+  private readonly headers: Readonly<Record<BodyEncoding | 'identity', Record<string, string>>>;
+  /** The encoding of compressed bodies: brotli until the server refuses it. */
+  private encoding: BodyEncoding = 'br';
+  /** How many times the last body compressed (sizes the next one's output chunk). */
+  private ratio = 8;
 
   constructor(private readonly options: TransportOptions) {
     this.poster = new HttpPoster(options.serverUrl.replace(/\/+$/, ''));
-    this.headers = { 'content-type': 'application/json' };
-    if (options.apiKey) this.headers.authorization = `Bearer ${options.apiKey}`;
+    const identity: Record<string, string> = { 'content-type': 'application/json' };
+    if (options.apiKey) identity.authorization = `Bearer ${options.apiKey}`;
+    this.headers = {
+      identity,
+      br: { ...identity, 'content-encoding': 'br' },
+      gzip: { ...identity, 'content-encoding': 'gzip' },
+    };
+  }
+
+  /** The encoding compressed bodies are sent in now (brotli, or gzip once a server refused it). */
+  get bodyEncoding(): BodyEncoding {
+    return this.encoding;
   }
 
   /**
-   * Whether a body of `bytes` is gzipped. If so `post` reads the body only until it is compressed
-   * (before its first request): the caller may reuse the buffer once `post` resolves.
+   * Whether a body of `bytes` is compressed. If so `post` reads the body only while it posts it: the
+   * caller may reuse the buffer once `post` resolves.
    */
   compresses(bytes: number): boolean {
     return bytes > this.options.gzipThresholdBytes;
@@ -104,13 +77,8 @@ export class HttpTransport {
     deadlineMs = this.options.retryDeadlineMs,
   ): Promise<SendOutcome> {
     const raw = typeof json === 'string' ? Buffer.from(json) : json;
-    let body: Buffer = raw;
-    const headers = { ...this.headers };
-    if (this.compresses(raw.length)) {
-      body = await gzipBody(raw, this.gzipRatio);
-      this.gzipRatio = raw.length / Math.max(body.length, 1);
-      headers['content-encoding'] = 'gzip';
-    }
+    let encoding = this.compresses(raw.length) ? this.encoding : undefined;
+    let body = encoding ? await this.compress(raw, encoding) : raw;
     const deadline = Date.now() + deadlineMs;
     for (let attempt = 0; ; attempt++) {
       // An attempt may not outlive the deadline (a hung server is an outage after the deadline, not
@@ -120,9 +88,15 @@ export class HttpTransport {
         deadlineMs === 0
           ? this.options.requestTimeoutMs
           : Math.min(this.options.requestTimeoutMs, Math.max(left, 1000));
-      const result = await this.once(path, body, headers, timeoutMs);
+      const result = await this.once(path, body, this.headers[encoding ?? 'identity'], timeoutMs);
       if (attempt === 0) this.stats.bytesRaw += raw.length;
       if (result === undefined) return { ok: true, attempts: attempt + 1 };
+      if (result.status === 415 && encoding === 'br') {
+        // The server (or a proxy before it) does not take brotli: gzip from now on, this body at once.
+        encoding = this.encoding = 'gzip';
+        body = await this.compress(raw, encoding);
+        continue;
+      }
       const retryable = isRetryableStatus(result.status);
       const delay = backoffDelay(
         attempt,
@@ -143,6 +117,12 @@ export class HttpTransport {
       this.stats.retries++;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+
+  private async compress(raw: Buffer, encoding: BodyEncoding): Promise<Buffer> {
+    const body = await compressBody(raw, encoding, this.ratio);
+    this.ratio = raw.length / Math.max(body.length, 1);
+    return body;
   }
 
   /** One attempt: undefined on success, else what went wrong. */

@@ -43,7 +43,8 @@ export interface PipelineOptions {
    */
   autoEagerAfterMs: number;
   /**
-   * Request bodies larger than this are gzip-compressed.
+   * Request bodies larger than this are compressed: brotli (quality 1), or gzip (level 1) once the
+   * server has answered 415 to brotli. The name is from when gzip was the only encoding.
    * @default 4096
    */
   gzipThresholdBytes: number;

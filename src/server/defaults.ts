@@ -8,7 +8,7 @@ export const DEFAULTS = {
   db: './weft.db',
   /**
    * Largest accepted request body in bytes, checked both on the bytes received and, for
-   * `Content-Encoding: gzip`, on the decompressed bytes (Weave's own server uses the same limit).
+   * a compressed body (`Content-Encoding: gzip` or `br`), on the decompressed bytes (Weave's own server uses the same limit).
    */
   maxBodyBytes: 32 * 1024 * 1024,
   /**

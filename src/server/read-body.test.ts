@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ValidationError } from '../shared/errors.js';
 import { HttpError } from './http-error.js';
 import { readBody, readJsonObject } from './read-body.js';
@@ -24,8 +24,11 @@ function chunked(chunks: number, size: number): ReadableStream<Uint8Array> {
 }
 
 describe('readBody', () => {
-  test('reads plain and gzip bodies', async () => {
+  test('reads plain, gzip and brotli bodies', async () => {
     assert.equal((await readBody(request('{"a":1}'), 100)).toString(), '{"a":1}');
+    const br = new Uint8Array(brotliCompressSync('{"a":3}'));
+    assert.equal((await readBody(request(br, { 'content-encoding': 'br' }), 100)).toString(), '{"a":3}');
+    assert.equal((await readBody(request(br, { 'content-encoding': ' BR ' }), 100)).toString(), '{"a":3}');
     const gz = new Uint8Array(gzipSync('{"a":2}'));
     assert.equal((await readBody(request(gz, { 'content-encoding': 'gzip' }), 100)).toString(), '{"a":2}');
     assert.equal((await readBody(request(gz, { 'content-encoding': 'x-gzip' }), 100)).toString(), '{"a":2}');
@@ -43,24 +46,38 @@ describe('readBody', () => {
     assert.equal((await readBody(request(chunked(10, 10)), 100)).length, 100);
   });
 
-  test('a zip bomb stops at the cap instead of inflating in memory', async () => {
-    const bomb = new Uint8Array(gzipSync(Buffer.alloc(256 * 1024 * 1024))); // ~250 KiB compressed
-    assert.ok(bomb.length < 1024 * 1024);
-    const before = process.memoryUsage().arrayBuffers;
-    await assert.rejects(
-      readBody(request(bomb, { 'content-encoding': 'gzip' }), 32 * 1024 * 1024),
-      (e: unknown) => e instanceof HttpError && e.status === 413 && /decompressed/.test(e.message),
-    );
-    assert.ok(process.memoryUsage().arrayBuffers - before < 128 * 1024 * 1024);
+  test('a zip bomb, gzip or brotli, stops at the cap instead of inflating in memory', async () => {
+    const zeros = Buffer.alloc(256 * 1024 * 1024);
+    const bombs = {
+      gzip: new Uint8Array(gzipSync(zeros)), // ~250 KiB compressed
+      br: new Uint8Array(brotliCompressSync(zeros)), // a few bytes
+    };
+    for (const [encoding, bomb] of Object.entries(bombs)) {
+      assert.ok(bomb.length < 1024 * 1024);
+      const before = process.memoryUsage().arrayBuffers;
+      await assert.rejects(
+        readBody(request(bomb, { 'content-encoding': encoding }), 32 * 1024 * 1024),
+        (e: unknown) => e instanceof HttpError && e.status === 413 && /decompressed/.test(e.message),
+      );
+      assert.ok(process.memoryUsage().arrayBuffers - before < 128 * 1024 * 1024, encoding);
+    }
   });
 
-  test('invalid gzip is a 400 and unknown encodings a 415', async () => {
+  test('invalid gzip or brotli is a 400 naming it, and unknown encodings a 415', async () => {
     await assert.rejects(
       readBody(request('not gzip', { 'content-encoding': 'gzip' }), 100),
       (e: unknown) => e instanceof ValidationError && e.path === 'body' && /gzip/.test(e.message),
     );
     await assert.rejects(
-      readBody(request('x', { 'content-encoding': 'br' }), 100),
+      readBody(request('not brotli', { 'content-encoding': 'br' }), 100),
+      (e: unknown) => e instanceof ValidationError && e.path === 'body' && /brotli/.test(e.message),
+    );
+    await assert.rejects(
+      readBody(request('x', { 'content-encoding': 'zstd' }), 100),
+      (e: unknown) => e instanceof HttpError && e.status === 415 && /br, gzip or none/.test(e.message),
+    );
+    await assert.rejects(
+      readBody(request('x', { 'content-encoding': 'toString' }), 100),
       (e: unknown) => e instanceof HttpError && e.status === 415,
     );
   });

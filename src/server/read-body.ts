@@ -1,16 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { brotliDecompress, gunzip } from 'node:zlib';
 import { ValidationError } from '../shared/errors.js';
 import { HttpError } from './http-error.js';
 import { exposedGc } from './offload/exposed-gc.js';
 import { unpooledBuffer } from './unpooled-buffer.js';
 
-const gunzipAsync = promisify(gunzip);
+const DECODERS = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  br: promisify(brotliDecompress),
+} as const;
+type Encoding = keyof typeof DECODERS;
+const isEncoding = (e: string): e is Encoding => Object.hasOwn(DECODERS, e);
 
 /**
  * Reads a request body into memory, at most `maxBytes` of it, decompressing `Content-Encoding: gzip`
- * with the same cap on the output (a small zip bomb cannot inflate past it). Over the cap: 413.
+ * or `br` (brotli, what weft's SDK sends) with the same cap on the output (a small bomb cannot inflate
+ * past it). Over the cap: 413.
  * `incoming`, the Node request under `request` when there is one (`c.env.incoming`), is read instead of
  * `request.body`: the web stream over it copies every chunk (to detach it from Node's buffer pool),
  * which for a 30 MiB body was 30 MiB more garbage per request.
@@ -21,18 +28,24 @@ export async function readBody(
   incoming?: IncomingMessage,
 ): Promise<Buffer> {
   const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new HttpError(415, `unsupported Content-Encoding ${JSON.stringify(encoding)}: use gzip or none`);
+  if (encoding !== 'identity' && !isEncoding(encoding)) {
+    throw new HttpError(
+      415,
+      `unsupported Content-Encoding ${JSON.stringify(encoding)}: use br, gzip or none`,
+    );
   }
   const raw = await readCapped(request, maxBytes, incoming);
   if (encoding === 'identity') return raw;
   try {
-    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
+    return await DECODERS[encoding](raw, { maxOutputLength: maxBytes });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new HttpError(413, `decompressed request body exceeds ${formatBytes(maxBytes)}`);
     }
-    throw new ValidationError('body', `invalid gzip data (${(err as Error).message})`);
+    throw new ValidationError(
+      'body',
+      `invalid ${encoding === 'br' ? 'brotli' : 'gzip'} data (${(err as Error).message})`,
+    );
   }
 }
 

@@ -8,7 +8,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import {
   FaultPlan,
   type Fault,
@@ -17,6 +16,7 @@ import {
   type ProxyRequest,
   type RandomFaults,
 } from '../fixtures/fault-plan.js';
+import { decodeBody } from './decode-body.js';
 
 export {
   DEFAULT_MIX,
@@ -195,8 +195,7 @@ export class FaultProxy extends EventEmitter {
       path: req.url ?? '/',
       headers: req.headers,
       wire,
-      text: () =>
-        (text ??= (req.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire).toString('utf8')),
+      text: () => (text ??= decodeBody(req.headers['content-encoding'], wire).toString('utf8')),
     };
     const fault = this.plan.pick(info);
     arrival.fault = fault?.kind;

@@ -1,8 +1,8 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import { OMITTED_WHEN_NULL } from '../../src/shared/record-shape.test-suite.js';
+import { decodeBody } from './decode-body.js';
 
 export interface ReceivedRequest {
   path: string;
@@ -78,9 +78,9 @@ export class Receiver extends EventEmitter {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    let raw = Buffer.concat(chunks);
-    const wireBytes = raw.length;
-    if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+    const wire = Buffer.concat(chunks);
+    const wireBytes = wire.length;
+    const raw = decodeBody(req.headers['content-encoding'], wire);
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     const scripted = this.script.shift();
     if (scripted) {
