@@ -43,9 +43,15 @@ test('unknown routes are 404 JSON; a wrong method is 405 JSON with Allow', async
 test('non-object bodies and unsupported encodings are JSON errors', async () => {
   const arr = await t.post('/call/start', '[]');
   assert.deepEqual(await arr.json(), { error: 'body: expected a JSON object, got an array', field: 'body' });
+  const zstd = await t.post('/call/start', '{}', { 'content-encoding': 'zstd' });
+  assert.equal(zstd.status, 415);
+  assert.match(
+    ((await zstd.json()) as { error: string }).error,
+    /Content-Encoding "zstd": use br, gzip or none/,
+  );
   const br = await t.post('/call/start', '{}', { 'content-encoding': 'br' });
-  assert.equal(br.status, 415);
-  assert.match(((await br.json()) as { error: string }).error, /Content-Encoding/);
+  assert.equal(br.status, 400, 'a body that is not brotli is bad input');
+  assert.deepEqual(((await br.json()) as { field: string }).field, 'body');
 });
 
 test('a small maxBodyBytes is enforced on every JSON route', async () => {
