@@ -93,6 +93,12 @@ export class CallPipeline {
         maxBytes: config.maxSpoolBytes,
         segmentBytes: config.spoolSegmentBytes,
         fsyncIntervalMs: config.fsyncIntervalMs,
+        writeAtOnce: config.durability === 'spool',
+        onWriteError: (err) =>
+          this.log.warn(
+            'spool-write',
+            `could not write to the spool (retried with the next write): ${String(err)}`,
+          ),
       });
     }
     const [entity = '', project = ''] = config.projectId.split('/');

@@ -6,7 +6,7 @@ import type { ItemKind } from '../send-queue.js';
  * a tab, then the record's JSON (which JSON.stringify never splits across lines). Example:
  * `c1234\t{"project_id":...}\n`
  */
-const KIND_TO_CHAR: Record<ItemKind, string> = { complete: 'c', start: 's', end: 'e' };
+export const KIND_TO_CHAR: Record<ItemKind, string> = { complete: 'c', start: 's', end: 'e' };
 const CHAR_TO_KIND: Record<string, ItemKind> = { c: 'complete', s: 'start', e: 'end' };
 
 /** An item read back: its record's bytes are a range of the buffer the segment was read into. */

@@ -1,61 +1,12 @@
 import assert from 'node:assert/strict';
-import {
-  appendFileSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { recordText } from '../record-bytes.js';
 import { DeadLetter } from './dead-letter.js';
 import { SeqRuns } from './seq-runs.js';
-import { releaseOwnDir } from './spool-layout.js';
-import { Spool, type SpoolConfig } from './spool.js';
-
-const roots: string[] = [];
-after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-
-function config(overrides: Partial<SpoolConfig> = {}): SpoolConfig {
-  const root = mkdtempSync(join(tmpdir(), 'weft-spool-'));
-  roots.push(root);
-  return {
-    root,
-    projectId: 'acme/spool',
-    serverUrl: 'http://127.0.0.1:1',
-    maxBytes: 1 << 30,
-    segmentBytes: 1 << 20,
-    fsyncIntervalMs: 10,
-    ...overrides,
-  };
-}
-
-const rec = (i: number): string =>
-  JSON.stringify({ project_id: 'acme/spool', id: `c${i}`, n: i, text: 'é'.repeat(i % 7) });
-
-/** Drains a spool, committing every batch; returns the ids in order. */
-function drain(spool: Spool, batch = 7): string[] {
-  const ids: string[] = [];
-  for (let b = spool.read(batch, 1 << 20); b; b = spool.read(batch, 1 << 20)) {
-    for (const item of b.items) ids.push((JSON.parse(recordText(item)) as { id: string }).id);
-    spool.commit(b);
-  }
-  return ids;
-}
-
-/** Makes a writer folder look like it belongs to a dead process. */
-function kill(spool: Spool): void {
-  for (const name of readdirSync(spool.dir)) {
-    if (!name.startsWith('p')) continue;
-    writeFileSync(join(spool.dir, name, 'lock'), '999999999');
-    releaseOwnDir(join(spool.dir, name));
-  }
-}
+import { Spool } from './spool.js';
+import { config, drain, kill, rec, tempRoot } from './spool-test-kit.js';
 
 test('append, read and commit across segment rotation, in order, without losing a record', () => {
   const spool = new Spool(config({ segmentBytes: 2000 }));
@@ -161,8 +112,7 @@ function modes(path: string): { path: string; dir: boolean; mode: number }[] {
 test('files owner-only: spool folders are 0700 and segments, acks, locks, dead letters 0600 under umask 022', () => {
   const previous = process.umask(0o022);
   try {
-    const base = mkdtempSync(join(tmpdir(), 'weft-spool-modes-'));
-    roots.push(base);
+    const base = tempRoot('weft-spool-modes-');
     const root = join(base, '.weft', 'spool');
     const cfg = config({ root, segmentBytes: 1500 });
     const first = new Spool(cfg);

@@ -23,6 +23,7 @@ import {
   serverDir,
 } from './spool-layout.js';
 import { readAck, recordsAfter } from './spool-inventory.js';
+import { LineBuffer } from './line-buffer.js';
 import { encodeLine, type SpooledItem } from './spool-line.js';
 import { SeqRuns } from './seq-runs.js';
 
@@ -37,6 +38,14 @@ export interface SpoolConfig {
   segmentBytes: number;
   /** Written data is fsynced at most this long after it was appended. */
   fsyncIntervalMs: number;
+  /**
+   * Each record is written to the file before `append` returns (durability `spool`: a killed process
+   * loses none). Else records are written by the end of the event-loop turn that appended them, a
+   * turn's records together (see line-buffer.ts); process exit writes what is left.
+   */
+  writeAtOnce: boolean;
+  /** A write at the end of a turn failed (the bytes stay buffered and are written with the next). */
+  onWriteError?: (err: unknown) => void;
 }
 
 /** A batch read from the spool; acknowledge it once the server accepted (or rejected) all of it. */
@@ -65,6 +74,9 @@ export class Spool {
   private diskBytes = 0;
   private dirty = false;
   private fsyncTimer: NodeJS.Timeout | undefined;
+  /** Lines appended and not written yet, and the turn's end that writes them. */
+  private readonly lines = new LineBuffer();
+  private endOfTurn: NodeJS.Immediate | undefined;
   private readonly ownSeqs = new SeqRuns();
   /** Items appended by this process and not yet acknowledged. */
   ownPending = 0;
@@ -95,24 +107,70 @@ export class Spool {
     return this.diskBytes;
   }
 
-  /** Appends one record (written at once; fsynced within the interval). False if the spool is full. */
+  /**
+   * Appends one record: written at once or by the end of this turn (`writeAtOnce`), fsynced within the
+   * interval. False if the spool is full.
+   */
   append(kind: ItemKind, seq: number, json: string): boolean {
+    this.ensureOwn();
+    if (this.fd === undefined || this.segBytes >= this.config.segmentBytes) this.rotate();
+    let len = this.lines.add(kind, seq, json);
+    if (len === undefined) {
+      this.writePending();
+      len = this.lines.add(kind, seq, json);
+    }
+    if (len === undefined) return this.appendAlone(kind, seq, json);
+    if (this.diskBytes + len > this.config.maxBytes) {
+      this.lines.undo(len);
+      return false;
+    }
+    this.appended(seq, len);
+    if (this.config.writeAtOnce) this.writePending();
+    else this.endOfTurn ??= setImmediate(() => this.writeAtEndOfTurn());
+    return true;
+  }
+
+  /** A line larger than the buffer (a huge record): written on its own, after what is waiting. */
+  private appendAlone(kind: ItemKind, seq: number, json: string): boolean {
     const line = encodeLine(kind, seq, json);
     const len = Buffer.byteLength(line);
     if (this.diskBytes + len > this.config.maxBytes) return false;
-    this.ensureOwn();
-    if (this.fd === undefined || this.segBytes >= this.config.segmentBytes) this.rotate();
+    this.writePending();
     writeSync(this.fd!, line);
+    this.appended(seq, len);
+    return true;
+  }
+
+  private appended(seq: number, len: number): void {
     this.segBytes += len;
     this.diskBytes += len;
     this.ownSeqs.push(seq);
     this.ownPending++;
     this.scheduleFsync();
-    return true;
+  }
+
+  /** Writes the lines waiting in the buffer to the segment being written. */
+  private writePending(): void {
+    if (this.endOfTurn) clearImmediate(this.endOfTurn);
+    this.endOfTurn = undefined;
+    const fd = this.fd;
+    if (fd === undefined) return;
+    this.lines.take((bytes) => {
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+    });
+  }
+
+  private writeAtEndOfTurn(): void {
+    try {
+      this.writePending();
+    } catch (err) {
+      this.config.onWriteError?.(err);
+    }
   }
 
   hasUnread(): boolean {
     if (this.reading) return false;
+    this.writePending();
     const pos = this.position();
     return pos !== undefined && this.readableFrom(pos);
   }
@@ -144,6 +202,7 @@ export class Spool {
   /** Reads the next batch; undefined if nothing is readable or a batch is already out. */
   read(maxItems: number, maxBytes: number): SpoolBatch | undefined {
     if (this.reading) return undefined;
+    this.writePending();
     for (let pos = this.position(); pos; pos = this.position()) {
       const r = readLines(pos, maxItems, maxBytes, !this.isWriting(pos));
       if (r.items.length > 0) {
@@ -180,6 +239,7 @@ export class Spool {
 
   /** Writes and fsyncs synchronously (process exit). */
   syncNow(): void {
+    this.writePending();
     if (this.fd !== undefined && this.dirty) fsyncSync(this.fd);
     this.dirty = false;
   }
