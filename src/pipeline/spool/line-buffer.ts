@@ -31,13 +31,9 @@ function digitCount(n: number): number {
  * spool writes them out (`take`). A line is encoded once, straight into the buffer.
  */
 export class LineBuffer {
-  private readonly buf = Buffer.allocUnsafeSlow(LINE_BUFFER_BYTES);
+  /** Allocated with the first line: a spool that never spills holds no buffer. */
+  private buf = Buffer.alloc(0);
   private used = 0;
-
-  /** Bytes waiting. */
-  get size(): number {
-    return this.used;
-  }
 
   /**
    * Adds the line of a record; returns its size in bytes, or undefined when it might not fit the room
@@ -46,6 +42,7 @@ export class LineBuffer {
    */
   add(kind: ItemKind, seq: number, json: string): number | undefined {
     const digits = digitCount(seq);
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafeSlow(LINE_BUFFER_BYTES);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: the line always fits this worst case.
     if (this.used + digits + 3 * json.length + 3 > this.buf.length) return undefined;
     const start = this.used;
