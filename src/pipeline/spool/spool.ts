@@ -7,7 +7,6 @@ import {
   rmSync,
   statSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import {
   serverDir,
 } from './spool-layout.js';
 import { readAck, recordsAfter } from './spool-inventory.js';
+import { AckFile } from './ack-file.js';
 import { LineBuffer } from './line-buffer.js';
 import { encodeLine, type SpooledItem } from './spool-line.js';
 import { SeqRuns } from './seq-runs.js';
@@ -78,6 +78,7 @@ export class Spool {
   private readonly lines = new LineBuffer();
   private endOfTurn: NodeJS.Immediate | undefined;
   private readonly ownSeqs = new SeqRuns();
+  private readonly ackFile = new AckFile();
   /** Items appended by this process and not yet acknowledged. */
   ownPending = 0;
   /** Unacknowledged records of earlier processes: counted from the files when first asked, then kept. */
@@ -90,6 +91,7 @@ export class Spool {
   /** Adopts what dead processes left for this project and server. Returns true if anything is waiting. */
   recover(): boolean {
     if (!existsSync(this.dir)) return false;
+    this.ackFile.close(); // folders may be removed below
     const adopted = adoptDeadDirs(this.dir, () => this.ensureOwn());
     if (adopted.length > 0) this.folders = replayOrder(this.own!);
     for (const f of this.folders) {
@@ -224,9 +226,7 @@ export class Spool {
     this.ownSeqs.shift(batch.own);
     this.ownPending -= batch.own;
     if (this.adopted !== undefined) this.adopted -= batch.items.length - batch.own;
-    writeFileSync(join(batch.end.folder, 'ack'), `${batch.end.segment} ${batch.end.offset}\n`, {
-      mode: OWNER_ONLY.file,
-    });
+    this.ackFile.write(batch.end.folder, batch.end.segment, batch.end.offset);
     if (!this.isWriting(batch.end) && batch.end.offset >= sizeOf(join(batch.end.folder, batch.end.segment))) {
       this.advancePastEnd();
     }
@@ -248,6 +248,7 @@ export class Spool {
   close(): void {
     if (this.fsyncTimer) clearTimeout(this.fsyncTimer);
     this.fsyncTimer = undefined;
+    this.ackFile.close();
     if (this.fd === undefined) return;
     this.syncNow();
     closeSync(this.fd);
@@ -268,6 +269,7 @@ export class Spool {
       this.folders = [];
       this.ack = undefined;
     }
+    this.ackFile.close();
   }
 
   private ensureOwn(): string {
@@ -280,8 +282,9 @@ export class Spool {
 
   private rotate(): void {
     if (this.fd !== undefined) {
-      this.syncNow();
-      closeSync(this.fd);
+      this.writePending();
+      closeAfterFsync(this.fd, this.dirty);
+      this.dirty = false;
     }
     this.segIndex++;
     const name = `seg-${String(this.segIndex).padStart(6, '0')}.log`;
@@ -328,15 +331,16 @@ export class Spool {
     const next = segmentNames(pos.folder).find((s) => s > pos.segment);
     if (next) {
       this.ack = { folder: pos.folder, segment: next, offset: 0 };
-      writeFileSync(join(pos.folder, 'ack'), `${next} 0\n`, { mode: OWNER_ONLY.file });
+      this.ackFile.write(pos.folder, next, 0);
       return;
     }
     this.ack = undefined;
     if (pos.folder !== this.own) {
+      this.ackFile.close();
       rmSync(pos.folder, { recursive: true, force: true });
       this.folders = this.folders.filter((f) => f !== pos.folder);
     } else {
-      rmSync(join(pos.folder, 'ack'), { force: true });
+      this.ackFile.remove(pos.folder);
     }
   }
 
@@ -357,6 +361,22 @@ export class Spool {
 function loadAck(folder: string, segs: string[]): SpoolPosition {
   const ack = readAck(folder); // none yet: from the start
   return ack && segs.includes(ack.segment) ? { folder, ...ack } : { folder, segment: segs[0]!, offset: 0 };
+}
+
+/**
+ * A finished segment is fsynced on the thread pool, then closed: a burst that spills rotates every few
+ * MiB, and an fsync on the calling thread stalled it each time (~0.2 µs per spilled record).
+ */
+function closeAfterFsync(fd: number, dirty: boolean): void {
+  const close = (): void => {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed: nothing to release
+    }
+  };
+  if (dirty) fsync(fd, close);
+  else close();
 }
 
 function sizeOf(path: string): number {
