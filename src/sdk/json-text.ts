@@ -25,10 +25,11 @@ const SLOW: unique symbol = Symbol('slow path');
 export function toJsonText(
   value: unknown,
   limits: SerializeLimits = SERIALIZE_DEFAULTS,
-  reads: ArrayReads = new ArrayReads(),
+  given?: ArrayReads,
 ): string {
   const leaf = primitiveJson(value, limits);
-  if (leaf !== undefined) return leaf;
+  if (leaf !== undefined) return leaf; // most outputs: no ArrayReads made
+  const reads = given ?? new ArrayReads();
   try {
     if (value !== undefined) {
       const plain = check(value, 0, limits, { left: limits.maxTotalNodes }, reads);
