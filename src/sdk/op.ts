@@ -8,6 +8,7 @@ import { paramNames, type ParamNames } from './param-names.js';
 import type { ClientCore } from './client-core.js';
 import type { RunningCall } from './running-call.js';
 import { traceAsyncIterator, traceSyncIterator } from './traced-iterators.js';
+import { runWithStore } from './frame-slot.js';
 
 export interface OpOptions<I extends Record<string, unknown> = Record<string, unknown>> {
   /** The op name recorded on each call. @default the function's name, or `anonymous` */
@@ -75,7 +76,7 @@ export function op<F extends (...args: any[]) => any>(fn: F, options: OpOptions 
 
     let result: unknown;
     try {
-      result = traceContext.run(frame, Reflect.apply, fn, this, args);
+      result = runWithStore(traceContext, frame, fn, this, args);
     } catch (thrown) {
       endCall(client, meta, call, undefined, { thrown });
       throw thrown;
