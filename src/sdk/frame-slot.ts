@@ -6,6 +6,15 @@ interface StoreInternals {
   enabled?: unknown;
 }
 
+/** `fn` called with `this` = `self` and `args`, with `store` as `als`'s store. */
+type RunWithStore = <S, R>(
+  als: AsyncLocalStorage<S>,
+  store: S,
+  fn: (...args: never[]) => R,
+  self: unknown,
+  args: readonly unknown[],
+) => R;
+
 /**
  * Runs `fn` with `this` and `args` so that `als.getStore()` is `store` inside it and in the async
  * work it starts: `als.run(store, ...)`, at less cost on the hot path of every traced call.
@@ -18,13 +27,7 @@ interface StoreInternals {
  * instance has no such fields (another Node version's implementation) or is not enabled yet (its
  * first `run` enables it), `run` itself is used: the same behaviour. frame-slot.test.ts checks both.
  */
-export function runWithStore<S, R>(
-  als: AsyncLocalStorage<S>,
-  store: S,
-  fn: (...args: never[]) => R,
-  self: unknown,
-  args: readonly unknown[],
-): R {
+export const runWithStore: RunWithStore = (als, store, fn, self, args) => {
   const internals = als as unknown as StoreInternals;
   const key = internals.kResourceStore;
   if (typeof key === 'symbol' && internals.enabled === true) {
@@ -32,21 +35,14 @@ export function runWithStore<S, R>(
     const outer = resource[key];
     resource[key] = store;
     try {
-      return Reflect.apply(fn, self, args) as R;
+      return Reflect.apply(fn, self, args);
     } finally {
       resource[key] = outer;
     }
   }
   return portableRunWithStore(als, store, fn, self, args);
-}
+};
 
 /** The same through the public API. */
-export function portableRunWithStore<S, R>(
-  als: AsyncLocalStorage<S>,
-  store: S,
-  fn: (...args: never[]) => R,
-  self: unknown,
-  args: readonly unknown[],
-): R {
-  return als.run(store, Reflect.apply, fn, self, args) as R;
-}
+export const portableRunWithStore: RunWithStore = (als, store, fn, self, args) =>
+  als.run(store, Reflect.apply, fn, self, args);
