@@ -248,10 +248,13 @@ export class Spool {
   close(): void {
     if (this.fsyncTimer) clearTimeout(this.fsyncTimer);
     this.fsyncTimer = undefined;
+    if (this.fd !== undefined) this.closeSegment(this.fd);
     this.ackFile.close();
-    if (this.fd === undefined) return;
+  }
+
+  private closeSegment(fd: number): void {
     this.syncNow();
-    closeSync(this.fd);
+    closeSync(fd);
     this.fd = undefined;
     const pos = this.position();
     if (
@@ -269,7 +272,6 @@ export class Spool {
       this.folders = [];
       this.ack = undefined;
     }
-    this.ackFile.close();
   }
 
   private ensureOwn(): string {
