@@ -1,16 +1,5 @@
-import {
-  closeSync,
-  existsSync,
-  fsync,
-  fsyncSync,
-  openSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { OWNER_ONLY } from '../../shared/owner-only.js';
 import type { ItemKind } from '../send-queue.js';
 import { readLines, type SpoolPosition } from './spool-cursor.js';
 import {
@@ -23,8 +12,8 @@ import {
 } from './spool-layout.js';
 import { readAck, recordsAfter } from './spool-inventory.js';
 import { AckFile } from './ack-file.js';
-import { LineBuffer } from './line-buffer.js';
-import { encodeLine, type SpooledItem } from './spool-line.js';
+import { SegmentWriter } from './segment-writer.js';
+import type { SpooledItem } from './spool-line.js';
 import { SeqRuns } from './seq-runs.js';
 
 export interface SpoolConfig {
@@ -68,15 +57,8 @@ export class Spool {
   private folders: string[] = [];
   private ack: SpoolPosition | undefined;
   private reading = false;
-  private fd: number | undefined;
-  private segIndex = 0;
-  private segBytes = 0;
   private diskBytes = 0;
-  private dirty = false;
-  private fsyncTimer: NodeJS.Timeout | undefined;
-  /** Lines appended and not written yet, and the turn's end that writes them. */
-  private readonly lines = new LineBuffer();
-  private endOfTurn: NodeJS.Immediate | undefined;
+  private readonly writer: SegmentWriter;
   private readonly ownSeqs = new SeqRuns();
   private readonly ackFile = new AckFile();
   /** Items appended by this process and not yet acknowledged. */
@@ -86,6 +68,7 @@ export class Spool {
 
   constructor(private readonly config: SpoolConfig) {
     this.dir = serverDir(config.root, config.projectId, config.serverUrl);
+    this.writer = new SegmentWriter(config);
   }
 
   /** Adopts what dead processes left for this project and server. Returns true if anything is waiting. */
@@ -114,65 +97,18 @@ export class Spool {
    * interval. False if the spool is full.
    */
   append(kind: ItemKind, seq: number, json: string): boolean {
-    this.ensureOwn();
-    if (this.fd === undefined || this.segBytes >= this.config.segmentBytes) this.rotate();
-    let len = this.lines.add(kind, seq, json);
-    if (len === undefined) {
-      this.writePending();
-      len = this.lines.add(kind, seq, json);
-    }
-    if (len === undefined) return this.appendAlone(kind, seq, json);
-    if (this.diskBytes + len > this.config.maxBytes) {
-      this.lines.undo(len);
-      return false;
-    }
-    this.appended(seq, len);
-    if (this.config.writeAtOnce) this.writePending();
-    else this.endOfTurn ??= setImmediate(() => this.writeAtEndOfTurn());
-    return true;
-  }
-
-  /** A line larger than the buffer (a huge record): written on its own, after what is waiting. */
-  private appendAlone(kind: ItemKind, seq: number, json: string): boolean {
-    const line = encodeLine(kind, seq, json);
-    const len = Buffer.byteLength(line);
-    if (this.diskBytes + len > this.config.maxBytes) return false;
-    this.writePending();
-    writeSync(this.fd!, line);
-    this.appended(seq, len);
-    return true;
-  }
-
-  private appended(seq: number, len: number): void {
-    this.segBytes += len;
+    const own = this.ensureOwn();
+    const len = this.writer.append(own, kind, seq, json, this.config.maxBytes - this.diskBytes);
+    if (len === undefined) return false;
     this.diskBytes += len;
     this.ownSeqs.push(seq);
     this.ownPending++;
-    this.scheduleFsync();
-  }
-
-  /** Writes the lines waiting in the buffer to the segment being written. */
-  private writePending(): void {
-    if (this.endOfTurn) clearImmediate(this.endOfTurn);
-    this.endOfTurn = undefined;
-    const fd = this.fd;
-    if (fd === undefined) return;
-    this.lines.take((bytes) => {
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-    });
-  }
-
-  private writeAtEndOfTurn(): void {
-    try {
-      this.writePending();
-    } catch (err) {
-      this.config.onWriteError?.(err);
-    }
+    return true;
   }
 
   hasUnread(): boolean {
     if (this.reading) return false;
-    this.writePending();
+    this.writer.writePending();
     const pos = this.position();
     return pos !== undefined && this.readableFrom(pos);
   }
@@ -204,7 +140,7 @@ export class Spool {
   /** Reads the next batch; undefined if nothing is readable or a batch is already out. */
   read(maxItems: number, maxBytes: number): SpoolBatch | undefined {
     if (this.reading) return undefined;
-    this.writePending();
+    this.writer.writePending();
     for (let pos = this.position(); pos; pos = this.position()) {
       const r = readLines(pos, maxItems, maxBytes, !this.isWriting(pos));
       if (r.items.length > 0) {
@@ -239,23 +175,17 @@ export class Spool {
 
   /** Writes and fsyncs synchronously (process exit). */
   syncNow(): void {
-    this.writePending();
-    if (this.fd !== undefined && this.dirty) fsyncSync(this.fd);
-    this.dirty = false;
+    this.writer.syncNow();
   }
 
   /** Closes the segment being written; removes this process's folder if nothing is left in it. */
   close(): void {
-    if (this.fsyncTimer) clearTimeout(this.fsyncTimer);
-    this.fsyncTimer = undefined;
-    if (this.fd !== undefined) this.closeSegment(this.fd);
+    if (this.writer.close()) this.removeFinished();
     this.ackFile.close();
   }
 
-  private closeSegment(fd: number): void {
-    this.syncNow();
-    closeSync(fd);
-    this.fd = undefined;
+  /** After the segment being written closed: what is acknowledged goes, and an empty own folder. */
+  private removeFinished(): void {
     const pos = this.position();
     if (
       pos &&
@@ -282,24 +212,8 @@ export class Spool {
     return this.own;
   }
 
-  private rotate(): void {
-    if (this.fd !== undefined) {
-      this.writePending();
-      closeAfterFsync(this.fd, this.dirty);
-      this.dirty = false;
-    }
-    this.segIndex++;
-    const name = `seg-${String(this.segIndex).padStart(6, '0')}.log`;
-    this.fd = openSync(join(this.own!, name), 'a', OWNER_ONLY.file);
-    this.segBytes = 0;
-  }
-
   private isWriting(pos: SpoolPosition): boolean {
-    return (
-      this.fd !== undefined &&
-      pos.folder === this.own &&
-      pos.segment === `seg-${String(this.segIndex).padStart(6, '0')}.log`
-    );
+    return pos.folder === this.own && pos.segment === this.writer.segment;
   }
 
   /** Where reading resumes: the persisted ack position of the first folder with segments left. */
@@ -345,40 +259,11 @@ export class Spool {
       this.ackFile.remove(pos.folder);
     }
   }
-
-  private scheduleFsync(): void {
-    this.dirty = true;
-    if (this.fsyncTimer) return;
-    this.fsyncTimer = setTimeout(() => {
-      this.fsyncTimer = undefined;
-      const fd = this.fd;
-      if (fd === undefined || !this.dirty) return;
-      this.dirty = false;
-      fsync(fd, () => {});
-    }, this.config.fsyncIntervalMs);
-    this.fsyncTimer.unref();
-  }
 }
 
 function loadAck(folder: string, segs: string[]): SpoolPosition {
   const ack = readAck(folder); // none yet: from the start
   return ack && segs.includes(ack.segment) ? { folder, ...ack } : { folder, segment: segs[0]!, offset: 0 };
-}
-
-/**
- * A finished segment is fsynced on the thread pool, then closed: a burst that spills rotates every few
- * MiB, and an fsync on the calling thread stalled it each time (~0.2 µs per spilled record).
- */
-function closeAfterFsync(fd: number, dirty: boolean): void {
-  const close = (): void => {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed: nothing to release
-    }
-  };
-  if (dirty) fsync(fd, close);
-  else close();
 }
 
 function sizeOf(path: string): number {
