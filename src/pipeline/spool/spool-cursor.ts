@@ -19,21 +19,29 @@ export interface ReadResult {
   atEnd: boolean;
 }
 
+/** Bytes read at a time: at least this many... */
+const MIN_READ_BYTES = 64 * 1024;
+/** ...and at most this many (a batch of a few thousand typical records). */
+const MAX_READ_BYTES = 1024 * 1024;
+
 /**
  * Reads whole lines from one segment, starting at a byte offset. `complete` says whether the segment
  * is closed (a torn last line is then skipped) or still being written (it is left for later).
+ * `expectBytes`, the caller's estimate of the bytes `maxItems` lines take, sizes the read: a read of
+ * 1 MiB for a 1 000-record batch of ~350 KB copied and allocated three times what it used, and the
+ * rest was read again by the next batch. Lines beyond the read are simply left for the next one.
  */
 export function readLines(
   pos: SpoolPosition,
   maxItems: number,
   maxBytes: number,
   complete: boolean,
+  expectBytes = MAX_READ_BYTES,
 ): ReadResult {
   const fd = openSync(join(pos.folder, pos.segment), 'r');
   try {
-    // Read at most 1 MiB at a time (a batch of a few thousand typical records); a single record
-    // longer than that doubles the buffer until it fits.
-    let size = Math.max(64 * 1024, Math.min(maxBytes, 1024 * 1024));
+    // A single record longer than the read doubles the buffer until it fits.
+    let size = Math.max(MIN_READ_BYTES, Math.min(maxBytes, MAX_READ_BYTES, Math.ceil(expectBytes)));
     for (;;) {
       const buf = Buffer.allocUnsafe(size);
       const n = readSync(fd, buf, 0, size, pos.offset);

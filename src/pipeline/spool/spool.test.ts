@@ -28,6 +28,28 @@ test('append, read and commit across segment rotation, in order, without losing 
   );
 });
 
+test('reads sized from the last batch: records that grow 100x still come back whole, in order', () => {
+  const spool = new Spool(config({ segmentBytes: 8 << 20 }));
+  const big = (i: number): string => JSON.stringify({ id: `c${i}`, pad: 'x'.repeat(i < 300 ? 10 : 4000) });
+  for (let i = 0; i < 600; i++) assert.ok(spool.append('complete', i + 1, big(i)));
+  const sizes: number[] = [];
+  const ids: string[] = [];
+  for (let b = spool.read(100, 10 << 20); b; b = spool.read(100, 10 << 20)) {
+    sizes.push(b.items.length);
+    for (const item of b.items) ids.push((JSON.parse(recordText(item)) as { id: string }).id);
+    spool.commit(b);
+  }
+  assert.deepEqual(
+    ids,
+    Array.from({ length: 600 }, (_, i) => `c${i}`),
+  );
+  assert.ok(
+    sizes.some((n) => n < 100),
+    `a read sized for small lines returns fewer of the large ones (${sizes.join(' ')})`,
+  );
+  spool.close();
+});
+
 test("a new process adopts a dead one's records and resumes after what the server acknowledged", () => {
   const cfg = config({ segmentBytes: 1500 });
   const first = new Spool(cfg);

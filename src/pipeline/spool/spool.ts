@@ -61,6 +61,8 @@ export class Spool {
   private readonly writer: SegmentWriter;
   private readonly ownSeqs = new SeqRuns();
   private readonly ackFile = new AckFile();
+  /** Bytes per line of the last batch read (sizes the next read). */
+  private lineBytes: number | undefined;
   /** Items appended by this process and not yet acknowledged. */
   ownPending = 0;
   /** Unacknowledged records of earlier processes: counted from the files when first asked, then kept. */
@@ -142,8 +144,10 @@ export class Spool {
     if (this.reading) return undefined;
     this.writer.writePending();
     for (let pos = this.position(); pos; pos = this.position()) {
-      const r = readLines(pos, maxItems, maxBytes, !this.isWriting(pos));
+      const expect = this.lineBytes === undefined ? undefined : this.lineBytes * maxItems * 1.125 + 4096;
+      const r = readLines(pos, maxItems, maxBytes, !this.isWriting(pos), expect);
       if (r.items.length > 0) {
+        this.lineBytes = (r.end.offset - pos.offset) / r.items.length;
         this.reading = true;
         const own = pos.folder === this.own ? r.items.length : 0;
         return { items: r.items, own, end: r.end };
