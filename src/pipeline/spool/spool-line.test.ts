@@ -34,6 +34,8 @@ test('spool lines: torn or foreign lines are refused', () => {
     'c1\t}',
     'c1\t{"a":1',
     'c1.5\t{}',
+    'c+1\t{}',
+    'c99999999999999999\t{}', // past Number.MAX_SAFE_INTEGER
   ]) {
     const buf = Buffer.from(`${line}\nc7\t{}\n`);
     assert.equal(decodeLine(buf, 0, buf.indexOf(10)), undefined, JSON.stringify(line));

@@ -25,11 +25,17 @@ export function encodeLine(kind: ItemKind, seq: number, json: string): string {
  */
 export function decodeLine(buf: Buffer, start: number, end: number): SpooledItem | undefined {
   const kind = CHAR_TO_KIND[String.fromCharCode(buf[start] ?? 0)];
-  const tab = buf.indexOf(0x09, start);
-  if (!kind || tab < start + 2 || tab >= end) return undefined;
-  const seq = Number(buf.toString('latin1', start + 1, tab));
-  const at = tab + 1;
-  if (!Number.isSafeInteger(seq) || end - at < 2 || buf[at] !== 0x7b || buf[end - 1] !== 0x7d)
-    return undefined; // { }
+  if (!kind) return undefined;
+  // The sequence number's digits, read as bytes up to the tab (no string per line).
+  let seq = 0;
+  let p = start + 1;
+  for (; p < end && buf[p] !== 0x09; p++) {
+    const digit = buf[p]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    seq = seq * 10 + digit;
+  }
+  const at = p + 1;
+  if (p === start + 1 || p >= end || !Number.isSafeInteger(seq)) return undefined;
+  if (end - at < 2 || buf[at] !== 0x7b || buf[end - 1] !== 0x7d) return undefined; // { }
   return { kind, seq, slab: buf, at, len: end - at };
 }
