@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { decodeBody } from '../../test/helpers/decode-body.js';
 import { HttpTransport, type TransportOptions } from './http-transport.js';
 
 interface Seen {
@@ -15,12 +15,6 @@ async function server(
   refuse: (encoding: string) => boolean,
 ): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
-  const decode = (req: IncomingMessage, raw: Buffer): Buffer =>
-    req.headers['content-encoding'] === 'br'
-      ? brotliDecompressSync(raw)
-      : req.headers['content-encoding'] === 'gzip'
-        ? gunzipSync(raw)
-        : raw;
   const http = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,7 +24,10 @@ async function server(
         res.writeHead(415, { 'content-type': 'application/json' }).end('{"error":"unsupported encoding"}');
         return;
       }
-      seen.push({ encoding, text: decode(req, Buffer.concat(chunks)).toString('utf8') });
+      seen.push({
+        encoding,
+        text: decodeBody(req.headers['content-encoding'], Buffer.concat(chunks)).toString('utf8'),
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
