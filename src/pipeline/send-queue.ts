@@ -1,5 +1,6 @@
 import { ItemBatch } from './item-batch.js';
 import { SlabWriter, type RecordBytes } from './record-bytes.js';
+import { SlabTable } from './slab-table.js';
 
 /** What a queued item is sent as. */
 export type ItemKind = 'complete' | 'start' | 'end';
@@ -30,10 +31,10 @@ const RUN_CHARS = 8 * 1024;
  * Bounded by item count and by bytes; `push` returns false when the item does not fit and the caller
  * spills or counts it.
  *
- * Items are kept as the columns of a ring (typed arrays, and one array of slab references), not as an
- * object each: a burst queues every record, and an object per record survived the young
- * generation's collections, which made V8 grow that generation to its maximum (2 x 16 MiB of RSS).
- * An item is an object (`QueueItem`) only when it is looked at or leaves.
+ * Items are kept as the columns of a ring (typed arrays; an item's slab by its number in a
+ * `SlabTable`), not as an object each: a burst queues every record, and an object per record
+ * survived the young generation's collections, which made V8 grow that generation to its maximum
+ * (2 x 16 MiB of RSS). An item is an object (`QueueItem`) only when it is looked at or leaves.
  *
  * The last few records pushed may wait, as strings, to be written together (`unwritten`): a push
  * takes that path only when the record fits the byte bound even at its worst-case size, so the bound
@@ -46,7 +47,8 @@ export class SendQueue {
   private queuedAts = new Float64Array(MIN_CAPACITY);
   private ats = new Uint32Array(MIN_CAPACITY);
   private lens = new Uint32Array(MIN_CAPACITY);
-  private slabRefs: (Buffer | undefined)[] = new Array<Buffer | undefined>(MIN_CAPACITY).fill(undefined);
+  private slabIds = new Uint32Array(MIN_CAPACITY);
+  private readonly slabTable = new SlabTable();
   /** Ring index of the oldest item. */
   private head = 0;
   private count = 0;
@@ -77,6 +79,12 @@ export class SendQueue {
   /** `bytes`, but counting a record not written yet by its length (exact for ASCII); writes nothing. */
   get bytesAtLeast(): number {
     return this.bytesHeld + this.unwrittenChars;
+  }
+
+  /** Slabs that queued items are in (see SlabTable). */
+  get slabsHeld(): number {
+    this.writeUnwritten();
+    return this.slabTable.size;
   }
 
   /** Sequence number of the last item accepted (0 if none yet). */
@@ -122,7 +130,7 @@ export class SendQueue {
     this.writeUnwritten();
     if (this.count === 0) return undefined;
     const item = this.itemAt(this.head);
-    this.slabRefs[this.head] = undefined; // the slab is freed once no item refers to it
+    this.slabTable.unref(this.slabIds[this.head]!, 1);
     this.dropHead(1, item.len);
     return item;
   }
@@ -150,20 +158,31 @@ export class SendQueue {
     const ats = new Uint32Array(n);
     const lens = new Uint32Array(n);
     const slabs = new Array<Buffer>(n);
+    // Items come slab after slab: one table lookup per run of items in the same slab.
+    let runId = this.slabIds[head]!;
+    let runSlab = this.slabTable.get(runId);
+    let runStart = 0;
     for (let k = 0; k < n; k++) {
       const i = (head + k) % capacity;
       seqs[k] = this.seqs[i]!;
       ats[k] = this.ats[i]!;
       lens[k] = this.lens[i]!;
-      slabs[k] = this.slabRefs[i]!;
-      this.slabRefs[i] = undefined; // the slab is freed once no item refers to it
+      const id = this.slabIds[i]!;
+      if (id !== runId) {
+        this.slabTable.unref(runId, k - runStart);
+        runId = id;
+        runSlab = this.slabTable.get(id);
+        runStart = k;
+      }
+      slabs[k] = runSlab;
     }
+    this.slabTable.unref(runId, n - runStart);
     this.dropHead(n, bytes);
     return new ItemBatch(kind, seqs, slabs, ats, lens);
   }
 
   /**
-   * Removes the `n` oldest items (`bytes` in all; their slab references cleared by the caller). The
+   * Removes the `n` oldest items (`bytes` in all; their slabs let go of by the caller). The
    * ring shrinks back to its first capacity once emptied, not step by step as it drains: halving it
    * while a burst's flush sent it down made new columns (~1.5 MB after 50 000 records) while the old
    * ones waited for the next GC, on top of the flush's peak.
@@ -188,7 +207,7 @@ export class SendQueue {
 
   /** Gives item `i` its bytes. */
   private place(i: number, r: RecordBytes): void {
-    this.slabRefs[i] = r.slab;
+    this.slabIds[i] = this.slabTable.ref(r.slab);
     this.ats[i] = r.at;
     this.lens[i] = r.len;
     this.bytesHeld += r.len;
@@ -212,7 +231,7 @@ export class SendQueue {
       kind: KINDS[this.kinds[i]!]!,
       seq: this.seqs[i]!,
       queuedAt: this.queuedAts[i]!,
-      slab: this.slabRefs[i]!,
+      slab: this.slabTable.get(this.slabIds[i]!),
       at: this.ats[i]!,
       len: this.lens[i]!,
     };
@@ -232,9 +251,7 @@ export class SendQueue {
     this.queuedAts = move(this.queuedAts, new Float64Array(capacity));
     this.ats = move(this.ats, new Uint32Array(capacity));
     this.lens = move(this.lens, new Uint32Array(capacity));
-    const refs = new Array<Buffer | undefined>(capacity).fill(undefined);
-    for (let k = 0; k < count; k++) refs[k] = this.slabRefs[(head + k) % this.capacity];
-    this.slabRefs = refs;
+    this.slabIds = move(this.slabIds, new Uint32Array(capacity));
     this.capacity = capacity;
     this.head = 0;
   }
