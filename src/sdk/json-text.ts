@@ -2,6 +2,7 @@ import { types } from 'node:util';
 import { SERIALIZE_DEFAULTS, toJsonSafe, type SerializeLimits } from './serialize.js';
 import { ArrayReads, thrownError, thrownRead } from './array-reads.js';
 import { setOwn } from '../shared/set-own.js';
+import { numberJson } from './number-json.js';
 
 const isProxy = types.isProxy;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
@@ -95,16 +96,16 @@ export function inputsJsonText(
 
 /**
  * JSON of a finite number, a boolean, null or a string within the limits; undefined for anything else.
- * A number's text is JSON.stringify's (the same digits as String's), not String's: String(n) goes
- * through V8's number-to-string cache, which keeps every string it makes until its slot is reused, so
- * an argument that differs per call (a counter, an id) left each call's string alive across young
- * collections. In a 50 000-call burst that was ~1 MB promoted, and enough survival that V8 doubled
- * the young generation (8 MiB of RSS more, half of weft's margin over OpenTelemetry; bench/rss).
+ * A number's text is JSON.stringify's (`numberJson`), not String's: String(n) goes through V8's
+ * number-to-string cache, which keeps every string it makes until its slot is reused, so an argument
+ * that differs per call (a counter, an id) left each call's string alive across young collections.
+ * In a 50 000-call burst that was ~1 MB promoted, and enough survival that V8 doubled the young
+ * generation (8 MiB of RSS more, half of weft's margin over OpenTelemetry; bench/rss).
  */
 function primitiveJson(value: unknown, limits: SerializeLimits): string | undefined {
   switch (typeof value) {
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+      return Number.isFinite(value) ? numberJson(value) : undefined;
     case 'string':
       return value.length <= limits.maxStringLength ? JSON.stringify(value) : undefined;
     case 'boolean':
