@@ -1,16 +1,19 @@
 import { randomFillSync } from 'node:crypto';
-import { latin1Text } from '../shared/v8-fast-paths.js';
 
 /**
  * UUIDv7 (RFC 9562): 48-bit millisecond timestamp, a 12-bit sequence (monotonic within a process),
- * then random bits, so ids sort by creation time. Random bytes come from a pooled buffer, and the
- * text is written into a scratch buffer and read back as one flat string: the hot path of every call.
+ * then random bits, so ids sort by creation time. Random bytes come from a pooled buffer. The hot path
+ * of every call: the text's character codes are written into an array and made one flat one-byte
+ * string by `String.fromCharCode`, which V8 runs without leaving JavaScript. Reading the text back
+ * from a scratch Buffer (`latin1Slice`) was a call into C++ per id and cost about twice as much in a
+ * burst of calls (0.24 against 0.12 µs per id, profile; bench/RESULTS.md, #14 ninth pass).
  */
 const POOL_SIZE = 16 * 256;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
-const text = Buffer.from('00000000-0000-7000-8000-000000000000', 'latin1');
+/** The id's character codes: `-` and the version digit stay, the hex digits are written per id. */
+const text: number[] = Array.from(Buffer.from('00000000-0000-7000-8000-000000000000', 'latin1'));
 /** Where each of the 16 bytes goes in the text (two hex digits each). */
 const AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
@@ -56,5 +59,5 @@ export function uuidv7(nowMs: number = Date.now()): string {
   put(7, seq);
   put(8, 0x80 | (pool[o + 1]! & 0x3f));
   for (let i = 9; i < 16; i++) put(i, pool[o + i - 7]!);
-  return latin1Text(text, 0, 36);
+  return String.fromCharCode.apply(null, text);
 }

@@ -4,14 +4,11 @@ import { serialize } from 'node:v8';
 import { mulberry32 } from './mulberry32.js';
 import {
   fastFlatten,
-  fastLatin1Text,
   fastOneByte,
   fastUtf8Into,
   flatten,
-  latin1Text,
   oneByte,
   portableFlatten,
-  portableLatin1Text,
   portableOneByte,
   portableUtf8Into,
   utf8Into,
@@ -37,21 +34,6 @@ function randomStrings(n: number): string[] {
   }
   return out;
 }
-
-test('latin1Text: latin1Slice and toString("latin1") give the same text', () => {
-  const random = mulberry32(0x1a71);
-  assert.equal(typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice, 'function');
-  for (let i = 0; i < 500; i++) {
-    const buf = Buffer.alloc(1 + Math.floor(random() * 64));
-    for (let j = 0; j < buf.length; j++) buf[j] = Math.floor(random() * 256);
-    const start = Math.floor(random() * buf.length);
-    const end = start + Math.floor(random() * (buf.length - start + 1));
-    const portable = portableLatin1Text(buf, start, end);
-    assert.equal(fastLatin1Text(buf, start, end), portable);
-    assert.equal(latin1Text(buf, start, end), portable);
-    assert.equal(portable.length, end - start);
-  }
-});
 
 test('flatten: reading a character leaves the text as it was, fast or portable', () => {
   for (const s of randomStrings(300)) {

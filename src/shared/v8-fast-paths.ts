@@ -5,43 +5,15 @@
  * two agree. Both implementations are exported for that test; the rest of weft uses the chosen one.
  */
 
-interface Latin1Slicing {
-  latin1Slice(start: number, end: number): string;
-}
-
 interface Utf8Writing {
   utf8Write(s: string, offset: number, length: number): number;
 }
-
-/**
- * `Buffer#latin1Slice` is what `buf.toString('latin1', start, end)` calls after checking and
- * defaulting its arguments; it is undocumented, so use it only when it is there.
- */
-const HAS_LATIN1_SLICE =
-  typeof (Buffer.prototype as unknown as Partial<Latin1Slicing>).latin1Slice === 'function';
 
 /** `Buffer#utf8Write` is what `buf.write(s, offset, 'utf8')` calls after parsing its arguments. */
 const HAS_UTF8_WRITE = typeof (Buffer.prototype as unknown as Partial<Utf8Writing>).utf8Write === 'function';
 
 /** Whether this is V8, whose strings the flattening and one-byte tricks are about. */
 const IS_V8 = typeof process !== 'undefined' && typeof process.versions?.v8 === 'string';
-
-/**
- * Bytes `start` to `end` of `buf` as a Latin-1 string (one flat one-byte string). The uuid writer
- * reads its scratch buffer with it on every call: `latin1Slice` skips `toString`'s argument checks,
- * which cost as much as the copy for 36 bytes.
- */
-export function latin1Text(buf: Buffer, start: number, end: number): string {
-  return HAS_LATIN1_SLICE ? fastLatin1Text(buf, start, end) : portableLatin1Text(buf, start, end);
-}
-
-export function fastLatin1Text(buf: Buffer, start: number, end: number): string {
-  return (buf as unknown as Latin1Slicing).latin1Slice(start, end);
-}
-
-export function portableLatin1Text(buf: Buffer, start: number, end: number): string {
-  return buf.toString('latin1', start, end);
-}
 
 /**
  * Writes `s` as UTF-8 into `buf` from `at` (as much as fits, whole characters only) and returns the
