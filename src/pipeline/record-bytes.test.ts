@@ -68,3 +68,34 @@ test('SlabWriter.undo takes back the last record and its comma', () => {
   assert.ok(follows(a, c));
   assert.equal(recordText(c), '{"c":3}');
 });
+
+test("SlabWriter.writeRun: a run that passes a slab's room is split there, not written record by record", () => {
+  const writer = new SlabWriter();
+  const texts = Array.from({ length: 4000 }, (_, i) =>
+    JSON.stringify({ i, pad: 'q'.repeat(300 + (i % 40)) }),
+  );
+  const proto = Buffer.prototype as unknown as { utf8Write: (...args: unknown[]) => number };
+  const utf8Write = proto.utf8Write;
+  let writes = 0;
+  proto.utf8Write = function (this: Buffer, ...args: unknown[]): number {
+    writes++;
+    return utf8Write.apply(this, args);
+  };
+  const placed: RecordBytes[] = [];
+  try {
+    for (let i = 0; i < texts.length; i += 16) placed.push(...placedBy(writer, texts.slice(i, i + 16)));
+  } finally {
+    proto.utf8Write = utf8Write;
+  }
+  assert.deepEqual(placed.map(recordText), texts);
+  const slabs = new Set(placed.map((r) => r.slab)).size;
+  assert.ok(slabs >= 4, `${slabs} slabs`);
+  // One write per run, and at a slab's end a few more (parts of a run, each in the room the last
+  // left), where one per record would be 16 or more (490 writes here).
+  const runs = texts.length / 16;
+  assert.ok(writes <= runs + 10 * slabs, `${writes} writes for ${runs} runs over ${slabs} slabs`);
+  for (let i = 1; i < placed.length; i++) {
+    if (placed[i]!.slab === placed[i - 1]!.slab)
+      assert.ok(follows(placed[i - 1]!, placed[i]!), `record ${i}`);
+  }
+});

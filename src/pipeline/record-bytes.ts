@@ -79,33 +79,46 @@ export class SlabWriter {
 
   /**
    * Writes `records` one after the other, as `write` would, calling `placed` with where each one went
-   * (one object, reused). When they fit this slab's room they are written as one string: joining them
-   * copies each record's pieces once, where writing each alone would flatten it into a string of its
-   * own first (a second copy). If that string's UTF-8 length is its length, every character took one
-   * byte, so each record starts where its characters do; else they are written again one by one.
+   * (one object, reused). Records that fit the slab's room (at their worst-case size) are written as
+   * one string: joining them copies each record's pieces once, where writing each alone would flatten
+   * it into a string of its own first (a second copy), and makes one call into C++ for them all. If
+   * that string's UTF-8 length is its length, every character took one byte, so each record starts
+   * where its characters do; else they are written again one by one. A run that passes the room is
+   * split: the records that fit at their worst case go in as one string, then those that fit in what
+   * is left, and the rest starts the next slab. Written one by one instead, the last 16 KiB of each
+   * slab were ~6 % of the records and half the calls into C++ (bench/RESULTS.md, #14 ninth pass).
    */
   writeRun(records: readonly string[], placed: (r: RecordBytes) => void): void {
     const r = this.run;
-    const n = records.length;
-    let chars = n; // the commas
-    for (const json of records) chars += json.length;
-    if (n > 1 && 3 * chars <= this.slab.length - this.used) {
-      const text = records.join(',');
-      if (utf8Into(this.slab, text, this.used) === chars - 1) {
-        this.slab[this.used + chars - 1] = COMMA;
-        r.slab = this.slab;
-        for (const json of records) {
-          r.at = this.used;
-          r.len = json.length;
-          this.used += json.length + 1;
-          placed(r);
-        }
-        return;
+    for (let from = 0; from < records.length;) {
+      const room = this.slab.length - this.used;
+      let to = from;
+      let chars = 0; // the records' characters and a comma after each
+      while (to < records.length && 3 * (chars + records[to]!.length + 1) <= room) {
+        chars += records[to]!.length + 1;
+        to++;
       }
-    }
-    for (const json of records) {
-      this.write(json, r);
-      placed(r);
+      if (to - from > 1) {
+        const text = (from === 0 && to === records.length ? records : records.slice(from, to)).join(',');
+        if (utf8Into(this.slab, text, this.used) === chars - 1) {
+          this.slab[this.used + chars - 1] = COMMA;
+          r.slab = this.slab;
+          for (; from < to; from++) {
+            r.at = this.used;
+            r.len = records[from]!.length;
+            this.used += r.len + 1;
+            placed(r);
+          }
+          continue;
+        }
+      } else {
+        to = from + 1; // one record, or none fits: it starts the next slab
+      }
+      // Characters of more than one byte (or a single record): one by one.
+      for (; from < to; from++) {
+        this.write(records[from]!, r);
+        placed(r);
+      }
     }
   }
 
