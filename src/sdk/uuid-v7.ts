@@ -6,7 +6,7 @@ import { randomFillSync } from 'node:crypto';
  * of every call: the text's character codes are written into an array and made one flat one-byte
  * string by `String.fromCharCode`, which V8 runs without leaving JavaScript. Reading the text back
  * from a scratch Buffer (`latin1Slice`) was a call into C++ per id and cost about twice as much in a
- * burst of calls (0.24 against 0.12 µs per id, profile; bench/RESULTS.md, #14 ninth pass).
+ * burst of calls (0.21-0.26 against 0.09-0.16 µs per id, profiles; bench/RESULTS.md, #14 ninth pass).
  */
 const POOL_SIZE = 16 * 256;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
