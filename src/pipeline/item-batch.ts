@@ -1,5 +1,6 @@
 import type { WireItem } from './batch-sender.js';
 import type { ItemKind } from './send-queue.js';
+import { keepShape } from '../shared/v8-fast-paths.js';
 
 /**
  * A batch of queued items on its way to the server, as columns cut off the send queue's ring (each
@@ -44,3 +45,6 @@ export class ItemBatch {
     return out;
   }
 }
+
+// So that V8 keeps the map of a batch across full GCs (see keepShape).
+keepShape(new ItemBatch('complete', new Float64Array(0), [], new Uint32Array(0), new Uint32Array(0)));

@@ -1,3 +1,5 @@
+import { keepShape } from '../shared/v8-fast-paths.js';
+
 /**
  * The elements of user arrays already read during one serialization, each array mapped to what was
  * read from it, in order (fewer than its length when a pass gave up part-way). Every pass — the fast
@@ -66,3 +68,7 @@ export function thrownError(item: unknown): { error: unknown } | undefined {
     ? (item as { error: unknown })
     : undefined;
 }
+
+// One that has read an array (its fields hold arrays), so that V8 keeps its map across full GCs
+// (see keepShape).
+keepShape(new ArrayReads()).of([]);

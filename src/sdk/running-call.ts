@@ -2,6 +2,7 @@ import type { StartHalf, StartState } from '../pipeline/call-halves.js';
 import type { JsonObject, ModelUsage } from '../shared/call-types.js';
 import type { TraceFrame } from './call-context.js';
 import { setOwn } from '../shared/set-own.js';
+import { keepShape } from '../shared/v8-fast-paths.js';
 
 /** What user code may see of the call it runs in (`getCurrentCall()`). */
 export interface CallHandle {
@@ -88,5 +89,9 @@ export class RunningCall implements CallHandle, StartHalf, TraceFrame {
     if (child.usage) for (const model of Object.keys(child.usage)) this.addUsage(model, child.usage[model]!);
   }
 }
+
+// A root call's fields as real ones hold them (the start time a double), so that V8 keeps their map
+// across full GCs (see keepShape).
+keepShape(new RunningCall('', '', undefined, '', '', Date.now() * 1000, undefined, undefined, undefined));
 
 const hasOwn = (o: object, key: string): boolean => Object.hasOwn(o, key);

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { serialize } from 'node:v8';
+import { serialize, setFlagsFromString } from 'node:v8';
+import { setImmediate as turn } from 'node:timers/promises';
+import { runInNewContext } from 'node:vm';
 import { mulberry32 } from './mulberry32.js';
 import {
   fastFlatten,
+  fastKeepShape,
   fastOneByte,
   fastUtf8Into,
   flatten,
+  keepShape,
   oneByte,
   portableFlatten,
+  portableKeepShape,
   portableOneByte,
   portableUtf8Into,
   utf8Into,
@@ -74,4 +79,24 @@ test('utf8Into: utf8Write and write(s, at, "utf8") write the same bytes, also wh
     if (at + Buffer.byteLength(s) <= size)
       assert.equal(portable!.toString('utf8', at, at + n), Buffer.from(s).toString('utf8'));
   }
+});
+
+test('keepShape: the fast path keeps its instance alive through full GCs; both return the instance', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const one = { a: 1 };
+  assert.equal(keepShape(one), one);
+  assert.equal(portableKeepShape(one), one);
+  const refs = (): [WeakRef<object>, WeakRef<object>] => [
+    new WeakRef(fastKeepShape({ kept: true })),
+    new WeakRef(portableKeepShape({ kept: false })),
+  ];
+  const [kept, free] = refs();
+  // A weak target lives to the end of the job that made it: collect on later turns, until the free one goes.
+  for (let i = 0; i < 20 && free.deref() !== undefined; i++) {
+    await turn();
+    gc();
+  }
+  assert.equal(free.deref(), undefined, 'an object nothing holds is collected');
+  assert.deepEqual(kept.deref(), { kept: true });
 });

@@ -73,3 +73,31 @@ export function fastOneByte(s: string): string {
 export function portableOneByte(s: string): string {
   return s;
 }
+
+/** Objects kept for the life of the process by `keepShape`: one per class, so a few in all. */
+const KEPT_SHAPES: object[] = [];
+
+/**
+ * Keeps `instance` alive for good and returns it: one instance of each class the hot path makes per
+ * call (a running call, its batch), built at load time with fields of the kinds real ones hold.
+ *
+ * V8 gives the objects of a class the hidden class ("map") they reach once their fields are added,
+ * and the class reaches it through transitions that hold it weakly. When a full GC finds no instance
+ * alive, as between two bursts of calls, the map dies, and every optimized function that embedded
+ * it is thrown away and compiled again during the next burst. That was 0.6-1.3 µs per call over the
+ * next 50 000 calls, most of it compilation on V8's helper threads (bench/RESULTS.md, #14 ninth
+ * pass). An instance that lives holds its map. Elsewhere the portable fallback keeps nothing: the
+ * program does the same.
+ */
+export function keepShape<T extends object>(instance: T): T {
+  return IS_V8 ? fastKeepShape(instance) : portableKeepShape(instance);
+}
+
+export function fastKeepShape<T extends object>(instance: T): T {
+  KEPT_SHAPES.push(instance);
+  return instance;
+}
+
+export function portableKeepShape<T extends object>(instance: T): T {
+  return instance;
+}
