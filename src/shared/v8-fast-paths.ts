@@ -84,10 +84,10 @@ const KEPT_SHAPES: object[] = [];
  * V8 gives the objects of a class the hidden class ("map") they reach once their fields are added,
  * and the class reaches it through transitions that hold it weakly. When a full GC finds no instance
  * alive, as between two bursts of calls, the map dies, and every optimized function that embedded
- * it is thrown away and compiled again during the next burst. That was 0.6-1.3 µs per call over the
- * next 50 000 calls, most of it compilation on V8's helper threads (bench/RESULTS.md, #14 ninth
- * pass). An instance that lives holds its map. Elsewhere the portable fallback keeps nothing: the
- * program does the same.
+ * it is thrown away and compiled again during the next burst: 0.3-0.4 µs of CPU per call over the
+ * next 50 000 calls, a tenth of a flat burst's, most of it compilation on V8's helper threads
+ * (bench/RESULTS.md, #14 ninth pass). An instance that lives holds its map. Elsewhere the portable
+ * fallback keeps nothing: the program does the same.
  */
 export function keepShape<T extends object>(instance: T): T {
   return IS_V8 ? fastKeepShape(instance) : portableKeepShape(instance);
