@@ -112,7 +112,7 @@ export class SlabWriter {
           continue;
         }
       } else {
-        to = from + 1; // one record, or none fits: it starts the next slab
+        to = from + 1; // one record fits, or none does (then it starts the next slab)
       }
       // Characters of more than one byte (or a single record): one by one.
       for (; from < to; from++) {

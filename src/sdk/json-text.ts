@@ -96,7 +96,7 @@ export function inputsJsonText(
 
 /**
  * JSON of a finite number, a boolean, null or a string within the limits; undefined for anything else.
- * A number's text is JSON.stringify's (`numberJson`), not String's: String(n) goes through V8's
+ * A number's text is `numberJson`'s (JSON.stringify's digits), not String's: String(n) goes through V8's
  * number-to-string cache, which keeps every string it makes until its slot is reused, so an argument
  * that differs per call (a counter, an id) left each call's string alive across young collections.
  * In a 50 000-call burst that was ~1 MB promoted, and enough survival that V8 doubled the young
