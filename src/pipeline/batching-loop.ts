@@ -34,6 +34,15 @@ export class BatchingLoop {
   private readonly tracker = new FlushTracker();
   private timer: NodeJS.Timeout | undefined;
   private pumpScheduled: NodeJS.Immediate | undefined;
+  /**
+   * The last timeout and immediate the loop made, kept after they ran. V8 keeps the hidden class of a
+   * Node timer made inside a traced call (one with the async context's slots) only while such a timer
+   * lives, and a full GC between two bursts that found none threw away the optimized `enqueue` and
+   * `pumpSoon`, compiled again during the next burst (see keepShape in v8-fast-paths.ts). Each holds
+   * the frame of the call it was made in: one call and its ancestors, at most.
+   */
+  private lastTimeout: NodeJS.Timeout | undefined;
+  private lastImmediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly queue: SendQueue,
@@ -131,6 +140,7 @@ export class BatchingLoop {
       Math.min(this.options.batchIntervalMs, Math.max(0, this.options.batchIntervalMs - waited)),
     );
     this.timer.unref();
+    this.lastTimeout = this.timer;
   }
 
   /**
@@ -144,5 +154,6 @@ export class BatchingLoop {
       this.pump();
     });
     this.pumpScheduled.unref();
+    this.lastImmediate = this.pumpScheduled;
   }
 }
