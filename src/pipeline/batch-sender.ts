@@ -163,8 +163,8 @@ export class BatchSender {
 
   /**
    * One post of a body of `size` bytes that `write` writes. A body that will be compressed is written into
-   * a pooled buffer, given back once the post is over (the transport reads it only until it is
-   * compressed; see BodyPool).
+   * a pooled buffer, given back as soon as the transport has compressed it (see BodyPool): with the
+   * synchronous compression of ordinary batches, every batch of a flush reuses one buffer.
    */
   private async postBody(
     kind: GroupKind,
@@ -175,10 +175,15 @@ export class BatchSender {
     const pooled = this.transport.compresses(size) ? this.bodies.acquire(size) : undefined;
     const body = pooled ? pooled.subarray(0, size) : Buffer.allocUnsafe(size);
     write(body);
+    let held = pooled;
+    const release = (): void => {
+      if (held) this.bodies.release(held);
+      held = undefined;
+    };
     try {
-      return await this.transport.post(this.endpoints[kind], body, deadlineMs);
+      return await this.transport.post(this.endpoints[kind], body, deadlineMs, pooled && release);
     } finally {
-      if (pooled) this.bodies.release(pooled);
+      release();
     }
   }
 

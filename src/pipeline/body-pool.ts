@@ -1,9 +1,10 @@
 /**
  * Buffers for request bodies that are compressed before they are sent, reused from batch to batch. Such
- * a body (~0.5 MB for 1 000 records) is dead once compressed, but off-heap memory is freed only by
+ * a body (~0.75 MB for 2 000 records) is dead once compressed, but off-heap memory is freed only by
  * V8's next GC, which external memory alone triggers late: a burst's 50 batches piled up ~26 MB of
- * dead bodies during its flush before one ran. At most one buffer per request in flight is kept
- * (an idle client after a burst of 1 000-record batches: ~5 x 0.5 MB).
+ * dead bodies during its flush before one ran. A buffer comes back as soon as its body is compressed,
+ * so batches compressed synchronously (all but huge ones) share one; at most one per request in
+ * flight is kept.
  */
 export class BodyPool {
   private readonly free: Buffer[] = [];

@@ -90,6 +90,29 @@ test('a server that answers 415 to brotli gets the same body as gzip at once, an
   }
 });
 
+test('a compressed body is read only until compressed: rawRead comes before post returns, and a 415 still resends the body', async () => {
+  const s = await server((encoding) => encoding === 'br');
+  try {
+    const t = new HttpTransport(options(s.url));
+    const raw = Buffer.from(big);
+    let reads = 0;
+    const sent = t.post('/x', raw, undefined, () => {
+      reads++;
+      raw.fill(0x20); // the caller reuses the buffer at once
+    });
+    assert.equal(reads, 1, 'a synchronous compression lets go of the raw body before post returns');
+    const outcome = await sent;
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+    assert.equal(reads, 1, 'told once, the 415 retry included');
+    assert.deepEqual(
+      s.seen.map((r) => [r.encoding, r.text === big]),
+      [['gzip', true]],
+    );
+  } finally {
+    await s.close();
+  }
+});
+
 test('a 415 to gzip or to a plain body is an answer, not a loop', async () => {
   const s = await server(() => true);
   try {

@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib';
 import { TransportError } from '../shared/errors.js';
 import { compressBody, type BodyEncoding } from './body-compression.js';
 import { HttpPoster } from './http-post.js';
@@ -60,8 +61,8 @@ export class HttpTransport {
   }
 
   /**
-   * Whether a body of `bytes` is compressed. If so `post` reads the body only while it posts it: the
-   * caller may reuse the buffer once `post` resolves.
+   * Whether a body of `bytes` is compressed. If so `post` reads the body only until it is compressed,
+   * and says so (`rawRead`): the caller may reuse the buffer from then on.
    */
   compresses(bytes: number): boolean {
     return bytes > this.options.gzipThresholdBytes;
@@ -69,16 +70,20 @@ export class HttpTransport {
 
   /**
    * Posts `json`, retrying transient failures until `deadlineMs` from now (0: one attempt only).
-   * Resolves with the outcome; never rejects.
+   * Resolves with the outcome; never rejects. A body that is compressed is read only until then:
+   * `rawRead` is called at that point (before `post` returns, when the compression is synchronous),
+   * so that a batch's raw body is reused by the next batch rather than held through the request.
    */
   async post(
     path: string,
     json: string | Buffer,
     deadlineMs = this.options.retryDeadlineMs,
+    rawRead?: () => void,
   ): Promise<SendOutcome> {
     const raw = typeof json === 'string' ? Buffer.from(json) : json;
-    let encoding = this.compresses(raw.length) ? this.encoding : undefined;
-    let body = encoding ? await this.compress(raw, encoding) : raw;
+    const rawBytes = raw.length;
+    let encoding = this.compresses(rawBytes) ? this.encoding : undefined;
+    let body = encoding ? await this.compress(raw, encoding, rawRead) : raw;
     const deadline = Date.now() + deadlineMs;
     for (let attempt = 0; ; attempt++) {
       // An attempt may not outlive the deadline (a hung server is an outage after the deadline, not
@@ -89,12 +94,13 @@ export class HttpTransport {
           ? this.options.requestTimeoutMs
           : Math.min(this.options.requestTimeoutMs, Math.max(left, 1000));
       const result = await this.once(path, body, this.headers[encoding ?? 'identity'], timeoutMs);
-      if (attempt === 0) this.stats.bytesRaw += raw.length;
+      if (attempt === 0) this.stats.bytesRaw += rawBytes;
       if (result === undefined) return { ok: true, attempts: attempt + 1 };
       if (result.status === 415 && encoding === 'br') {
-        // The server (or a proxy before it) does not take brotli: gzip from now on, this body at once.
+        // The server (or a proxy before it) does not take brotli: gzip from now on, this body at once
+        // (from its brotli bytes, as the raw ones may be reused by now: once per server at most).
         encoding = this.encoding = 'gzip';
-        body = await this.compress(raw, encoding);
+        body = await this.compress(rawRead ? brotliDecompressSync(body) : raw, encoding, undefined);
         continue;
       }
       const retryable = isRetryableStatus(result.status);
@@ -119,10 +125,19 @@ export class HttpTransport {
     }
   }
 
-  private async compress(raw: Buffer, encoding: BodyEncoding): Promise<Buffer> {
-    const body = await compressBody(raw, encoding, this.ratio);
-    this.ratio = raw.length / Math.max(body.length, 1);
-    return body;
+  /** `raw` compressed; `rawRead` called once `raw` is read (synchronously if the compression is). */
+  private compress(
+    raw: Buffer,
+    encoding: BodyEncoding,
+    rawRead: (() => void) | undefined,
+  ): Buffer | Promise<Buffer> {
+    const done = (body: Buffer): Buffer => {
+      this.ratio = raw.length / Math.max(body.length, 1);
+      rawRead?.();
+      return body;
+    };
+    const body = compressBody(raw, encoding, this.ratio);
+    return body instanceof Promise ? body.then(done) : done(body);
   }
 
   /** One attempt: undefined on success, else what went wrong. */
