@@ -9,7 +9,7 @@
  * - "chat-like": inputs `{ model, messages: [system, user ~30 words] }`, output an OpenAI-style completion
  *   (~25 words, usage), varied text from a fixed vocabulary (so the compressor sees realistic, not repeated, text).
  * "socket" bytes are everything the receiver read from the SDK's connections: request lines, headers
- * and bodies. Expected: one request per `maxBatchSize` (1 000) complete calls.
+ * and bodies. Expected: one request per `maxBatchSize` (2 000) complete calls.
  */
 import { mulberry32 } from '../src/shared/mulberry32.js';
 import { op, PIPELINE_DEFAULTS } from '../src/index.js';
