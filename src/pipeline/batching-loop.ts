@@ -127,9 +127,9 @@ export class BatchingLoop {
 
   private armTimer(): void {
     if (this.timer || this.outage.active) return;
-    const head = this.queue.peek();
-    if (!head && !this.drainer.waitsForTimer()) return;
-    const waited = head ? Date.now() - head.queuedAt : 0;
+    const headQueuedAt = this.queue.headQueuedAt;
+    if (headQueuedAt === undefined && !this.drainer.waitsForTimer()) return;
+    const waited = headQueuedAt === undefined ? 0 : Date.now() - headQueuedAt;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;

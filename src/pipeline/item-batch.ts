@@ -11,6 +11,9 @@ import { keepShape } from '../shared/v8-fast-paths.js';
  * only on the rare paths that look at it alone (a refusal, a spill; `items()`).
  */
 export class ItemBatch {
+  /** Some item was handed out as an object (`items()`): its bytes may be read after the batch settles. */
+  escaped = false;
+
   constructor(
     /** The kind of every item: a batch is a run of complete records, or one start or end. */
     readonly kind: ItemKind,
@@ -19,6 +22,11 @@ export class ItemBatch {
     readonly slabs: readonly Buffer[],
     readonly ats: Uint32Array,
     readonly lens: Uint32Array,
+    /**
+     * The items' slabs as the send queue numbers them, in runs: slab number, items in it, and so on
+     * (`SendQueue.settle` counts them off once the batch is settled).
+     */
+    readonly slabRuns: Uint32Array,
   ) {}
 
   get length(): number {
@@ -32,6 +40,7 @@ export class ItemBatch {
 
   /** The items as objects (a refusal to split, a spill, process exit). */
   items(): WireItem[] {
+    this.escaped = true;
     const out: WireItem[] = [];
     for (let i = 0; i < this.seqs.length; i++) {
       out.push({
@@ -47,4 +56,13 @@ export class ItemBatch {
 }
 
 // So that V8 keeps the map of a batch across full GCs (see keepShape).
-keepShape(new ItemBatch('complete', new Float64Array(0), [], new Uint32Array(0), new Uint32Array(0)));
+keepShape(
+  new ItemBatch(
+    'complete',
+    new Float64Array(0),
+    [],
+    new Uint32Array(0),
+    new Uint32Array(0),
+    new Uint32Array(0),
+  ),
+);

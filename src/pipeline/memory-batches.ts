@@ -38,7 +38,7 @@ export class MemoryBatches {
 
   /** The lowest sequence number queued or in flight, or Infinity. */
   lowestUnsettled(): number {
-    let lowest = this.queue.peek()?.seq ?? Infinity;
+    let lowest = this.queue.headSeq;
     for (const b of this.inFlight) lowest = Math.min(lowest, b.firstSeq);
     return lowest;
   }
@@ -58,8 +58,8 @@ export class MemoryBatches {
   sendDue(watermark: number): Promise<void>[] {
     const sends: Promise<void>[] = [];
     while (this.inFlight.size < this.options.maxConcurrentRequests) {
-      const head = this.queue.peek();
-      if (!head || (head.seq > watermark && !this.fullBatchReady())) break;
+      const head = this.queue.headSeq;
+      if (head === Infinity || (head > watermark && !this.fullBatchReady())) break;
       sends.push(this.send(this.take()));
     }
     return sends;
@@ -89,6 +89,7 @@ export class MemoryBatches {
       await this.sender.sendBatch(batch, this.options.retryDeadlineMs);
     } finally {
       this.inFlight.delete(batch);
+      this.queue.settle(batch);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { utf8Into } from '../shared/v8-fast-paths.js';
+import { SlabPool } from './slab-pool.js';
 
 /**
  * A record's JSON as UTF-8 bytes: `len` bytes of `slab` from `at`. Queued records are kept so, not as
@@ -34,25 +35,36 @@ export function copyRecord(r: RecordBytes, body: Buffer, at: number): number {
  * Slab size. Records are ~0.5 KB: a slab holds ~500, and what a slab cannot hold at its end is at
  * most a record's worst-case size (below), so little is left unused; an idle client keeps one slab.
  */
-const SLAB_BYTES = 256 * 1024;
+export const SLAB_BYTES = 256 * 1024;
 /** A record whose worst-case size is past this gets a buffer of its own instead of a slab's room. */
 const OWN_BUFFER_FROM = SLAB_BYTES / 8;
 /** What follows every record in a slab (see SlabWriter). */
 const COMMA = 0x2c;
 
 /**
- * Writes records one after the other into slabs (off-heap buffers). A slab is never reused: it is
- * freed by the GC once no record in it is referenced (queued, in flight, being retried), so every
- * path that holds an item keeps its bytes, whatever it does with them.
+ * Writes records one after the other into slabs (off-heap buffers), taken from `pool`: new ones, or
+ * ones whose records were all sent (see SlabPool, which decides when a slab may be written again).
+ * `retired` is told of each slab the writer moves on from.
  *
  * Each record in a slab is followed by a comma (not part of its bytes), so that records written one
  * after the other are, with the separators of a batch between them, one range of the slab: a batch
  * body copies such a run at once (`followsInSlab`, `writeCompleteBody` in batch-bodies.ts).
  */
 export class SlabWriter {
-  private slab = Buffer.allocUnsafeSlow(0);
+  private slab: Buffer = Buffer.allocUnsafeSlow(0);
   private used = 0;
   private readonly run: RecordBytes = { slab: this.slab, at: 0, len: 0 };
+
+  /** By default every slab is new, and none is reused. */
+  constructor(
+    private readonly pool: SlabPool = new SlabPool(SLAB_BYTES, 0, 0),
+    private readonly retired: (slab: Buffer) => void = () => {},
+  ) {}
+
+  /** The slab being written into. */
+  get current(): Buffer {
+    return this.slab;
+  }
 
   /** Writes `json`'s UTF-8 bytes and sets `into` to where they are. */
   write(json: string, into: RecordBytes): void {
@@ -67,8 +79,10 @@ export class SlabWriter {
         into.len = own.len;
         return;
       }
-      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      const old = this.slab;
+      this.slab = this.pool.take();
       this.used = 0;
+      this.retired(old);
     }
     into.slab = this.slab;
     into.at = this.used;

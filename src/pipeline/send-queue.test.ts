@@ -134,7 +134,7 @@ test('SendQueue.takeBatch: a run of complete records up to the item and byte bou
   assert.equal(expected.length, 0);
 });
 
-test('SendQueue: lets go of each slab once no queued item is in it, records of their own buffer too, whatever way items leave', () => {
+test('SendQueue: lets go of each slab once no unsettled item is in it, records of their own buffer too, whatever way items leave', () => {
   const queue = new SendQueue(1_000_000, 1024 ** 3);
   const record = (n: number, size: number): string => JSON.stringify({ n, text: 'x'.repeat(size) });
   const pushed: string[] = [];
@@ -147,13 +147,11 @@ test('SendQueue: lets go of each slab once no queued item is in it, records of t
   const slabsFull = queue.slabsHeld;
   assert.ok(slabsFull >= 8 + 50, `slabs and own buffers held: ${slabsFull}`);
   const got: string[] = [];
-  while (queue.length > 2500)
-    got.push(
-      ...queue
-        .takeBatch(37, 1024 ** 2)!
-        .items()
-        .map(recordText),
-    );
+  while (queue.length > 2500) {
+    const batch = queue.takeBatch(37, 1024 ** 2)!;
+    got.push(...batch.items().map(recordText));
+    queue.settle(batch);
+  }
   const slabsHalf = queue.slabsHeld;
   assert.ok(slabsHalf < slabsFull && slabsHalf > 0, `half drained: ${slabsHalf} of ${slabsFull}`);
   while (queue.length > 0) got.push(recordText(queue.shift()!));
@@ -164,4 +162,47 @@ test('SendQueue: lets go of each slab once no queued item is in it, records of t
   assert.equal(queue.slabsHeld, 1);
   assert.equal(recordText(queue.shift()!), record(-1, 10));
   assert.equal(queue.slabsHeld, 0);
+});
+
+test('SendQueue: a slab whose records were all sent from columns is written again; one handed out as objects never is', () => {
+  const queue = new SendQueue(1_000_000, 1024 ** 3);
+  const record = (n: number): string => JSON.stringify({ n, text: 'y'.repeat(400 + (n % 7)) });
+  let n = 0;
+  const fill = (count: number): void => {
+    for (const end = n + count; n < end; n++) assert.ok(queue.push('complete', record(n)));
+  };
+  /** Takes every queued record in batches, checks each reads back, settles them. */
+  const drain = (asObjects: boolean): void => {
+    while (queue.length > 0) {
+      const batch = queue.takeBatch(100, 1024 ** 2)!;
+      const bodies = asObjects
+        ? batch.items().map(recordText)
+        : Array.from(batch.lens, (len, k) =>
+            batch.slabs[k]!.toString('utf8', batch.ats[k], batch.ats[k]! + len),
+          );
+      for (const text of bodies) assert.equal(JSON.parse(text).text.length, 400 + (JSON.parse(text).n % 7));
+      queue.settle(batch);
+    }
+  };
+  fill(3000); // ~1.2 MB: five slabs and the one being written
+  drain(false);
+  assert.equal(queue.slabsHeld, 0);
+  const pooled = queue.slabsPooled;
+  assert.ok(pooled >= 4, `slabs kept for reuse: ${pooled}`);
+  fill(1500); // written into kept slabs, over the old records' bytes
+  assert.ok(queue.slabsPooled < pooled, `kept slabs taken again: ${queue.slabsPooled} of ${pooled}`);
+  const first = n - 1500;
+  const batch = queue.takeBatch(1500, 1024 ** 2)!;
+  assert.deepEqual(
+    batch.items().map(recordText),
+    Array.from({ length: 1500 }, (_, k) => record(first + k)),
+    'records written into a reused slab read back whole',
+  );
+  const before = queue.slabsPooled;
+  queue.settle(batch); // handed out as objects: those slabs are never written again
+  assert.equal(queue.slabsPooled, before);
+  fill(3000);
+  const left = queue.slabsPooled;
+  drain(true);
+  assert.equal(queue.slabsPooled, left, 'no slab whose records were handed out came back');
 });

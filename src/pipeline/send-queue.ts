@@ -1,5 +1,6 @@
 import { ItemBatch } from './item-batch.js';
-import { SlabWriter, type RecordBytes } from './record-bytes.js';
+import { SLAB_BYTES, SlabWriter, type RecordBytes } from './record-bytes.js';
+import { SlabPool } from './slab-pool.js';
 import { SlabTable } from './slab-table.js';
 
 /** What a queued item is sent as. */
@@ -25,6 +26,8 @@ const MIN_CAPACITY = 1024;
  */
 const RUN_RECORDS = 16;
 const RUN_CHARS = 8 * 1024;
+/** Slabs kept for reuse are let go of after this long without one being taken (see SlabPool). */
+const SLAB_DECAY_MS = 10_000;
 
 /**
  * The bounded FIFO of serialized records waiting to be sent, as UTF-8 bytes in slabs (record-bytes.ts).
@@ -35,6 +38,9 @@ const RUN_CHARS = 8 * 1024;
  * `SlabTable`), not as an object each: a burst queues every record, and an object per record
  * survived the young generation's collections, which made V8 grow that generation to its maximum
  * (2 x 16 MiB of RSS). An item is an object (`QueueItem`) only when it is looked at or leaves.
+ *
+ * An item's slab goes back to the slab pool once every item in it is settled (`settle`) without being
+ * handed out as an object: `peek` and `shift` hand out objects, `headSeq` and `headQueuedAt` do not.
  *
  * The last few records pushed may wait, as strings, to be written together (`unwritten`): a push
  * takes that path only when the record fits the byte bound even at its worst-case size, so the bound
@@ -54,7 +60,8 @@ export class SendQueue {
   private count = 0;
   private bytesHeld = 0;
   private nextSeq = 1;
-  private readonly slabs = new SlabWriter();
+  private readonly pool: SlabPool;
+  private readonly slabs: SlabWriter;
   /** Where the slab writer says it put the record being pushed (one object, reused). */
   private readonly placed: RecordBytes = { slab: Buffer.alloc(0), at: 0, len: 0 };
   /** Records pushed but not written yet: the last `unwritten.length` items of the ring. */
@@ -64,7 +71,13 @@ export class SendQueue {
   constructor(
     private readonly maxItems: number,
     private readonly maxBytes: number,
-  ) {}
+  ) {
+    this.pool = new SlabPool(SLAB_BYTES, Math.ceil(maxBytes / SLAB_BYTES), SLAB_DECAY_MS);
+    // A slab the writer is done with goes back once no unsettled item is in it (else `settle` gives it).
+    this.slabs = new SlabWriter(this.pool, (slab) => {
+      if (!this.slabTable.holds(slab)) this.pool.give(slab);
+    });
+  }
 
   get length(): number {
     return this.count;
@@ -85,6 +98,21 @@ export class SendQueue {
   get slabsHeld(): number {
     this.writeUnwritten();
     return this.slabTable.size;
+  }
+
+  /** Slabs kept for reuse (see SlabPool). */
+  get slabsPooled(): number {
+    return this.pool.size;
+  }
+
+  /** Sequence number of the oldest item, or Infinity when empty. */
+  get headSeq(): number {
+    return this.count === 0 ? Infinity : this.seqs[this.head]!;
+  }
+
+  /** When the oldest item was queued (its `queuedAt`), or undefined when empty. */
+  get headQueuedAt(): number | undefined {
+    return this.count === 0 ? undefined : this.queuedAts[this.head]!;
   }
 
   /** Sequence number of the last item accepted (0 if none yet). */
@@ -130,7 +158,7 @@ export class SendQueue {
     this.writeUnwritten();
     if (this.count === 0) return undefined;
     const item = this.itemAt(this.head);
-    this.slabTable.unref(this.slabIds[this.head]!, 1);
+    this.slabTable.unref(this.slabIds[this.head]!, 1); // it holds its slab itself (escaped)
     this.dropHead(1, item.len);
     return item;
   }
@@ -158,7 +186,9 @@ export class SendQueue {
     const ats = new Uint32Array(n);
     const lens = new Uint32Array(n);
     const slabs = new Array<Buffer>(n);
-    // Items come slab after slab: one table lookup per run of items in the same slab.
+    // Items come slab after slab: one table lookup per run of items in the same slab. The items stay
+    // counted in the table until the batch is settled.
+    const runs: number[] = [];
     let runId = this.slabIds[head]!;
     let runSlab = this.slabTable.get(runId);
     let runStart = 0;
@@ -169,16 +199,29 @@ export class SendQueue {
       lens[k] = this.lens[i]!;
       const id = this.slabIds[i]!;
       if (id !== runId) {
-        this.slabTable.unref(runId, k - runStart);
+        runs.push(runId, k - runStart);
         runId = id;
         runSlab = this.slabTable.get(id);
         runStart = k;
       }
       slabs[k] = runSlab;
     }
-    this.slabTable.unref(runId, n - runStart);
+    runs.push(runId, n - runStart);
     this.dropHead(n, bytes);
-    return new ItemBatch(kind, seqs, slabs, ats, lens);
+    return new ItemBatch(kind, seqs, slabs, ats, lens, Uint32Array.from(runs));
+  }
+
+  /**
+   * A batch from `takeBatch` is settled: nothing will send it again. Its slabs whose items are all
+   * settled go back to the pool, unless the batch handed its items out as objects.
+   */
+  settle(batch: ItemBatch): void {
+    const runs = batch.slabRuns;
+    for (let r = 0; r < runs.length; r += 2) {
+      if (batch.escaped) this.pool.escape(this.slabTable.get(runs[r]!));
+      const free = this.slabTable.unref(runs[r]!, runs[r + 1]!);
+      if (free !== undefined && free !== this.slabs.current) this.pool.give(free);
+    }
   }
 
   /**
@@ -226,12 +269,15 @@ export class SendQueue {
     this.unwrittenChars = 0;
   }
 
+  /** Item `i` as an object: its slab may be read from now on, so it escapes (see SlabPool). */
   private itemAt(i: number): QueueItem {
+    const slab = this.slabTable.get(this.slabIds[i]!);
+    this.pool.escape(slab);
     return {
       kind: KINDS[this.kinds[i]!]!,
       seq: this.seqs[i]!,
       queuedAt: this.queuedAts[i]!,
-      slab: this.slabTable.get(this.slabIds[i]!),
+      slab,
       at: this.ats[i]!,
       len: this.lens[i]!,
     };

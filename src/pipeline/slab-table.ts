@@ -14,9 +14,10 @@ interface SlabEntry {
  * is what made V8 double the young generation in some processes (8 MiB of RSS). A typed column lives
  * outside the heap.
  *
- * A slab leaves the table when the last queued item in it leaves the queue; an item that left holds
- * its slab itself (`ItemBatch`, `QueueItem`), so the slab lives exactly as long as before: until no
- * record in it is referenced, then the GC frees it.
+ * An item counts from when it is queued until it is settled: sent from a batch's columns, or handed
+ * out as an object (`QueueItem`, `ItemBatch.items()`), which holds its slab itself from then on. A slab
+ * leaves the table when its last item is settled (`unref` returns it: the send queue may give it
+ * back to the slab pool, see slab-pool.ts).
  */
 export class SlabTable {
   private readonly entries = new Map<number, SlabEntry>();
@@ -46,13 +47,24 @@ export class SlabTable {
     return this.entries.get(id)!.slab;
   }
 
-  /** `count` items in slab `id` left the queue; once none is left, the table lets go of the slab. */
-  unref(id: number, count: number): void {
+  /**
+   * `count` items in slab `id` were settled; once none is left, the table lets go of the slab and
+   * returns it.
+   */
+  unref(id: number, count: number): Buffer | undefined {
     const entry = this.entries.get(id);
-    if (entry === undefined) return;
+    if (entry === undefined) return undefined;
     entry.items -= count;
-    if (entry.items > 0) return;
+    if (entry.items > 0) return undefined;
     this.entries.delete(id);
     if (entry === this.last) this.last = undefined;
+    return entry.slab;
+  }
+
+  /** Some unsettled item is in `slab` (a few slabs at a time: the table is small). */
+  holds(slab: Buffer): boolean {
+    if (this.last?.slab === slab) return true;
+    for (const entry of this.entries.values()) if (entry.slab === slab) return true;
+    return false;
   }
 }
