@@ -18,6 +18,8 @@
  */
 export class SlabPool {
   private readonly free: Buffer[] = [];
+  /** Slabs this pool made: only those come back (a record's own buffer is left to the GC). */
+  private readonly made = new WeakSet<Buffer>();
   private readonly escaped = new WeakSet<Buffer>();
   private lastTakeMs = 0;
   private decayTimer: NodeJS.Timeout | undefined;
@@ -36,12 +38,19 @@ export class SlabPool {
   /** A slab to write records into: a kept one, or a new one. */
   take(): Buffer {
     this.lastTakeMs = Date.now();
-    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.slabBytes);
+    const kept = this.free.pop();
+    if (kept !== undefined) return kept;
+    const slab = Buffer.allocUnsafeSlow(this.slabBytes);
+    this.made.add(slab);
+    return slab;
   }
 
-  /** Nothing will read `slab` again: it may be written again (unless it escaped, or enough are kept). */
+  /**
+   * Nothing will read `slab` again: it may be written again (unless it escaped, is not one of this
+   * pool's, or enough are kept).
+   */
   give(slab: Buffer): void {
-    if (slab.length !== this.slabBytes || this.escaped.has(slab) || this.free.length >= this.maxSlabs) return;
+    if (!this.made.has(slab) || this.escaped.has(slab) || this.free.length >= this.maxSlabs) return;
     this.free.push(slab);
     this.decayTimer ??= this.armDecay();
   }
