@@ -33,7 +33,8 @@ export function copyRecord(r: RecordBytes, body: Buffer, at: number): number {
 
 /**
  * Slab size. Records are ~0.5 KB: a slab holds ~500, and what a slab cannot hold at its end is at
- * most a record's worst-case size (below), so little is left unused; an idle client keeps one slab.
+ * most a record's worst-case size (below), so little is left unused; an idle client keeps one slab
+ * (and, for a while after a burst, the slabs the pool kept; see SlabPool).
  */
 export const SLAB_BYTES = 256 * 1024;
 /** A record whose worst-case size is past this gets a buffer of its own instead of a slab's room. */
